@@ -1,0 +1,53 @@
+"""Branding for a hospital, from configuration only.
+
+A hospital's overlay config (see hospital-overlay.example.yml) sets
+extra.institution. This hook checks it and, when `logo` names a file beside
+the overlay (rather than inside docs/), publishes that file as
+assets/branding/<name> so the templates can show it. The templates
+(overrides/partials/institution.html, the PDF cover) do the rest.
+"""
+import pathlib
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+KNOWN = {"name", "phone", "url", "url_text", "logo", "feedback_email", "reviewed_by"}
+
+
+def on_config(config, **kwargs):
+    inst = config.extra.get("institution") or {}
+    if not isinstance(inst, dict):
+        raise PluginError(f"{config.config_file_path}: extra.institution must be a mapping "
+                          "of name, phone, url (and optionally logo, feedback_email).")
+    if not inst:
+        return config
+    unknown = sorted(set(inst) - KNOWN)
+    if unknown:
+        raise PluginError(f"{config.config_file_path}: extra.institution has unknown key(s) "
+                          f"{', '.join(unknown)}. Known keys: {', '.join(sorted(KNOWN))}.")
+    missing = [k for k in ("name", "phone", "url") if not str(inst.get(k) or "").strip()]
+    if missing:
+        raise PluginError(f"{config.config_file_path}: extra.institution needs "
+                          f"{', '.join(missing)} as well (name, phone and url go together).")
+    url = str(inst["url"])
+    if not url.startswith(("https://", "http://")):
+        raise PluginError(f"{config.config_file_path}: extra.institution.url must start with "
+                          f"https:// (it is '{url}').")
+    return config
+
+
+def on_files(files, config, **kwargs):
+    inst = config.extra.get("institution") or {}
+    logo = inst.get("logo")
+    if not logo:
+        return files
+    if files.get_file_from_path(logo):
+        return files  # already a file in docs/
+    source = pathlib.Path(config.config_file_path).parent / logo
+    if not source.is_file():
+        raise PluginError(f"{config.config_file_path}: extra.institution.logo '{logo}' was not "
+                          "found, either in docs/ or beside the config file.")
+    dest = f"assets/branding/{source.name}"
+    files.append(File.generated(config, dest, abs_src_path=str(source)))
+    inst["logo"] = dest
+    return files
