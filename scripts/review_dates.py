@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""List every page's review dates and flag the pages that are due.
+
+    python3 scripts/review_dates.py [--today YYYY-MM-DD] [--soon DAYS] [--check] [--docs DIR]
+
+Reads the front matter (`last_reviewed`, `next_review`) of every Markdown
+page under docs/ (snippets in docs/includes/ are not pages) and prints a
+table, soonest review first. A page is:
+
+- DUE       when its next_review is today or has passed;
+- due soon  when its next_review falls within --soon days (default 30);
+- ok        otherwise;
+- MISSING   when a date is absent or not written as YYYY-MM-DD.
+
+--today sets the date to compare with (default: the real date), so the
+output can be checked for any day. With --check the exit code is 1 when any
+page is DUE or MISSING (for a scheduled job); "due soon" alone does not fail.
+
+Standard library only: the front matter is simple `key: value` lines.
+"""
+import argparse
+import datetime
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SNIPPETS = "includes"  # docs/includes/ holds snippets, not pages
+
+DUE, SOON, OK, MISSING = "DUE", "due soon", "ok", "MISSING"
+
+
+def read_front_matter(path):
+    """Return the page's front matter as a dict of strings ({} if it has none)."""
+    lines = pathlib.Path(path).read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return {}
+    meta = {}
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return meta
+        if not line.strip() or line.lstrip().startswith("#") or ":" not in line:
+            continue
+        if line[0].isspace():       # a continuation line; not used by the guide
+            continue
+        key, value = line.split(":", 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        meta[key.strip()] = value
+    return {}  # no closing '---': not front matter
+
+
+def parse_date(value):
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def pages(docs=DOCS):
+    docs = pathlib.Path(docs)
+    return sorted(p for p in docs.rglob("*.md")
+                  if p.relative_to(docs).parts[0] != SNIPPETS)
+
+
+def review_table(docs=DOCS, today=None, soon=30):
+    """Return one dict per page: path, last_reviewed, next_review, days_left, status."""
+    today = today or datetime.date.today()
+    docs = pathlib.Path(docs)
+    rows = []
+    for page in pages(docs):
+        meta = read_front_matter(page)
+        last = parse_date(meta.get("last_reviewed"))
+        nxt = parse_date(meta.get("next_review"))
+        if last is None or nxt is None:
+            status, days_left = MISSING, None
+        else:
+            days_left = (nxt - today).days
+            status = DUE if days_left <= 0 else SOON if days_left <= soon else OK
+        rows.append({
+            "path": page.relative_to(docs.parent).as_posix(),
+            "last_reviewed": meta.get("last_reviewed", ""),
+            "next_review": meta.get("next_review", ""),
+            "days_left": days_left,
+            "status": status,
+        })
+    # Missing dates first, then the soonest review.
+    rows.sort(key=lambda r: (r["days_left"] is not None,
+                             r["days_left"] if r["days_left"] is not None else 0, r["path"]))
+    return rows
+
+
+def format_table(rows):
+    head = ("page", "last reviewed", "next review", "days left", "status")
+    body = [(r["path"], r["last_reviewed"] or "-", r["next_review"] or "-",
+             "-" if r["days_left"] is None else str(r["days_left"]), r["status"]) for r in rows]
+    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+    line = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, body)])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--today", type=datetime.date.fromisoformat, default=None,
+                    help="compare with this date (YYYY-MM-DD) instead of the real date")
+    ap.add_argument("--soon", type=int, default=30, metavar="DAYS",
+                    help="flag pages due within this many days as 'due soon' (default 30)")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when any page is due or has no valid dates")
+    ap.add_argument("--docs", type=pathlib.Path, default=DOCS, help="the docs folder")
+    args = ap.parse_args(argv)
+    today = args.today or datetime.date.today()
+    rows = review_table(args.docs, today, args.soon)
+    if not rows:
+        print(f"review_dates: no pages under {args.docs}")
+        return 1 if args.check else 0
+    print(format_table(rows))
+    count = lambda s: sum(r["status"] == s for r in rows)
+    print(f"\n{len(rows)} pages on {today.isoformat()}: {count(DUE)} due, "
+          f"{count(SOON)} due within {args.soon} days, {count(MISSING)} without valid dates.")
+    if args.check and (count(DUE) or count(MISSING)):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
