@@ -1,46 +1,69 @@
+{#- The cover of the printed guide (print page and PDF).
 
-<div>
+    Rendered by mkdocs-print-site-plugin with a bare Jinja environment that
+    knows only `config` and `page` (the print page): no `url` filter, so
+    paths are written relative to print_page.html, which sits at the site
+    root. Styled by docs/assets/stylesheets/print.css (.guide-cover).
 
-    {% if config.site_name %}
-        <h1>{{ config.site_name }}</h1>
-    {% endif %}
+    Edition date: config.extra.pdf.edition when set (a date or text),
+    otherwise the newest `last_reviewed` date of the pages in the guide. -#}
+{%- set inst = config.extra.institution or {} -%}
+{%- set pdf = config.extra.pdf or {} -%}
+{#- No `namespace` in that environment: collect the dates in a list. -#}
+{%- set reviewed = [] -%}
+{%- for item in config.plugins['print-site'].renderer.items -%}
+  {%- for p in ([item] + (item.children or [])) -%}
+    {%- if p.meta is defined and p.meta and p.meta.last_reviewed -%}
+      {%- if reviewed.append(p.meta.last_reviewed) %}{% endif -%}
+    {%- endif -%}
+  {%- endfor -%}
+{%- endfor -%}
+{%- set edition = pdf.edition or (reviewed | max if reviewed else none) -%}
+<div class="guide-cover">
+  {%- if inst.name %}
+  <div class="guide-cover__institution">
+    {%- if inst.logo %}
+    <img class="guide-cover__logo" src="{{ inst.logo }}" alt="" width="56" height="56">
+    {%- endif %}
+    <p class="guide-cover__institution-name">{{ inst.name }}</p>
+  </div>
+  {%- endif %}
 
+  <p class="guide-cover__kicker">A guide for patients and the people who care for them</p>
+  <h1 class="guide-cover__title">{{ config.plugins['print-site'].config.print_page_title or config.site_name }}</h1>
+  {%- if config.site_description %}
+  <p class="guide-cover__subtitle">{{ config.site_description }}</p>
+  {%- endif %}
+
+  {%- if edition %}
+  <p class="guide-cover__edition">Edition:
+    {%- if edition.strftime is defined %}
+    <time datetime="{{ edition.isoformat() }}">{{ edition.day }} {{ edition.strftime('%B %Y') }}</time>
+    {%- else %}
+    {{ edition }}
+    {%- endif %}
+  </p>
+  {%- endif %}
+
+  {%- if inst.name and (inst.phone or inst.url) %}
+  <div class="guide-cover__contact">
+    <p>Questions about your care? Ask your care team at {{ inst.name }}
+      {%- if inst.phone %}: call <strong>{{ inst.phone }}</strong>{% endif %}.
+      {%- if inst.url %}<br>{{ inst.url_text or inst.url }}{% endif %}
+    </p>
+    {%- if inst.reviewed_by %}
+    <p class="guide-cover__review">{{ inst.reviewed_by }}</p>
+    {%- endif %}
+  </div>
+  {%- endif %}
+
+  {%- if config.extra.disclaimer %}
+  <div class="guide-cover__disclaimer" role="note" aria-label="Disclaimer">
+    <p><strong>Important.</strong> {{ config.extra.disclaimer }}</p>
+  </div>
+  {%- endif %}
+
+  {%- if config.copyright %}
+  <p class="guide-cover__copyright">{{ config.copyright }}</p>
+  {%- endif %}
 </div>
-
-
-<table>
-
-    {% if config.site_description %}
-    <tr>
-        <td>Description</td>
-        <td>{{ config.site_description }}</td>
-    </tr>
-    {% endif %}
-
-    {% if config.site_author %}
-    <tr>
-        <td>Author(s)</td>
-        <td>{{ config.site_author }}</td>
-    </tr>
-    {% endif %}
-
-    {% if config.repo_url %}
-    <tr>
-        <td>Repository</td>
-        <td><a href="{{ config.repo_url }}">{{ config.repo_url }}</a></td>
-    </tr>
-    {% endif %}
-
-    {% if config.copyright %}
-    <tr>
-        <td>Copyright</td>
-        <td>{{ config.copyright }}</td>
-    </tr>
-    {% endif %}
-
-</table>
-
-
-
-
-

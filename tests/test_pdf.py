@@ -1,0 +1,501 @@
+"""The printed guide (issue 4): the PDF of the whole guide, the questions
+handout, and any single page printed from the browser.
+
+Everything is read back from the real files: pypdf for structure (outline,
+metadata, tags, links, font sizes), poppler (pdftotext, pdftoppm) for what a
+reader sees.
+"""
+import base64
+import datetime
+import html
+import io
+import math
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import NAV_PAGES, ROOT, run_build
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import export_pdf  # noqa: E402
+
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+LETTER = (8.5 * 72, 11 * 72)
+# Text of the site's chrome: present in every page's HTML, never on paper.
+CHROME = ["Skip to content", "Initializing search", "Type to start searching",
+          "Table of contents", "Switch to dark mode", "Switch to light mode",
+          "Download the whole guide as a PDF"]
+
+
+# --- reading the config and the markdown -----------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    """Plain YAML, with MkDocs' tags (!ENV, !!python/name:...) read as None."""
+
+
+_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def config():
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+
+
+def print_site_options():
+    for plugin in config()["plugins"]:
+        if isinstance(plugin, dict) and "print-site" in plugin:
+            return plugin["print-site"]
+    raise AssertionError("print-site plugin not configured")
+
+
+def nav_files():
+    return [next(iter(entry.values())) for entry in config()["nav"]]
+
+
+def front_matter(md):
+    return yaml.safe_load(md.split("---", 2)[1])
+
+
+def h1_of(md_file):
+    text = (ROOT / "docs" / md_file).read_text(encoding="utf-8")
+    m = re.search(r"^# (.+)$", text, re.M)
+    assert m, f"{md_file} has no '# ' title"
+    return clean(m.group(1))
+
+
+def clean(text):
+    """Text as it reads: markdown marks, entities and spacing removed."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`]", "", html.unescape(text))
+    return norm(text)
+
+
+def norm(text):
+    """Compare text regardless of ligatures, quotes and line breaks."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u00ad", "")
+    for a, b in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(a, b)
+    return " ".join(text.split())
+
+
+def squash(text):
+    return "".join(norm(text).split())
+
+
+def collapsed_block_sentences(md_file):
+    """The first sentence of each `???` (collapsed) block of a page."""
+    lines = (ROOT / "docs" / md_file).read_text(encoding="utf-8").splitlines()
+    sentences = []
+    for i, line in enumerate(lines):
+        if line.startswith("??? "):
+            body = next(l.strip() for l in lines[i + 1:] if l.strip())
+            sentences.append(clean(re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]))
+    return sentences
+
+
+# --- reading PDFs -----------------------------------------------------------------
+
+def page_texts(pdf, layout=False):
+    """The text of each page, as pdftotext reads it."""
+    out = subprocess.run(["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    pages = out.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def outline_entries(reader):
+    """[(depth, title, page number from 1)] in document order."""
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, norm(item.title), reader.get_destination_page_number(item) + 1))
+    walk(reader.outline, 0)
+    return found
+
+
+def word_sizes(reader, pages):
+    """(words at >= 11 pt, words below) outside the footer band of the pages."""
+    counts = [0, 0]
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if y < 16 * MM:  # the running footer (title and page number)
+            return
+        pt = size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+        counts[0 if pt >= 10.95 else 1] += len(text.split())
+
+    for page in pages:
+        reader.pages[page].extract_text(visitor_text=visit)
+    return counts
+
+
+def ink_per_page(pdf, dpi=20):
+    """Dark pixels per page, above the footer band, from pdftoppm -gray."""
+    import tempfile
+    result = []
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), f"{tmp}/p"], check=True)
+        for f in sorted(pathlib.Path(tmp).glob("p-*.pgm"), key=lambda p: int(p.stem.split("-")[1])):
+            data = f.read_bytes()
+            magic, dims, maxval, pixels = data.split(b"\n", 3)
+            w, h = map(int, dims.split())
+            body = pixels[: w * int(h * 0.92)]  # leave out the footer band
+            result.append(sum(1 for b in body if b < 160))
+    return result
+
+
+def size_of(reader, index=0):
+    box = reader.pages[index].mediabox
+    return float(box.width), float(box.height)
+
+
+def same_size(a, b):
+    return abs(a[0] - b[0]) < 2 and abs(a[1] - b[1]) < 2
+
+
+def without_dates(data):
+    data = re.sub(rb"/(CreationDate|ModDate)\s*\((?:\\.|[^\\)])*\)", b"", data)
+    return re.sub(rb"/ID\s*\[[^\]]*\]", b"", data)
+
+
+# --- fixtures ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def guide(site):
+    path = site / config()["extra"]["pdf"]["file"]
+    assert path.exists(), f"{path.name} was not written by the build"
+    return path
+
+
+@pytest.fixture(scope="module")
+def reader(guide):
+    return PdfReader(str(guide))
+
+
+@pytest.fixture(scope="module")
+def texts(guide):
+    return page_texts(guide)
+
+
+@pytest.fixture(scope="module")
+def handout(site):
+    path = site / config()["extra"]["pdf"]["handout"]
+    assert path.exists(), f"{path.name} was not written by the build"
+    return path
+
+
+@pytest.fixture(scope="module")
+def print_page_headings(site):
+    """[(level, id, text)] of the chapters' h1 and h2 on the print page."""
+    text = (site / "print_page.html").read_text(encoding="utf-8")
+    found = []
+    for sec in re.finditer(r'<section class="print-page" id="([^"]+)"[^>]*>(.*?)</section>', text, re.S):
+        for level, hid, inner in re.findall(r'<h([12]) id="([^"]+)"[^>]*>(.*?)</h\1>', sec.group(2), re.S):
+            found.append((int(level), hid, norm(html.unescape(re.sub(r"<[^>]+>", "", inner)).replace("¶", ""))))
+    assert found, "no chapter headings found on the print page"
+    return found
+
+
+@pytest.fixture(scope="module")
+def letter_twice(site, tmp_path_factory):
+    """The built site exported again on US Letter, twice, into two copies."""
+    paths = []
+    for name in ("letter-a", "letter-b"):
+        copy = tmp_path_factory.mktemp(name) / "site"
+        shutil.copytree(site, copy)
+        written = export_pdf.export(copy, paper="letter")
+        assert written, "no Chromium for the export"
+        paths.append({p.name: p for p in written})
+    return paths
+
+
+def print_from_browser(driver, url, paper=LETTER):
+    """Print a page as a reader would from Chromium: no background graphics,
+    no export script, the reader's paper. Returns a PdfReader and the bytes."""
+    driver.get(url)
+    driver.execute_script("return document.fonts.ready.then(() => true)")
+    result = driver.execute_cdp_cmd("Page.printToPDF", {
+        "paperWidth": paper[0] / 72, "paperHeight": paper[1] / 72,
+        "printBackground": False, "preferCSSPageSize": False})
+    data = base64.b64decode(result["data"])
+    return PdfReader(io.BytesIO(data)), data
+
+
+# --- the whole guide -------------------------------------------------------------
+
+def test_page_count_is_sensible(reader):
+    chapters = len(nav_files())
+    # Cover, contents and a new page for every chapter; no runaway layout.
+    assert chapters + 2 <= len(reader.pages) <= 150, len(reader.pages)
+
+
+def test_cover_page(texts):
+    cover = norm(texts[0])
+    cfg = config()
+    assert norm(print_site_options()["print_page_title"]) in cover
+    assert norm(cfg["extra"]["disclaimer"]) in cover, "the disclaimer is not on the cover"
+    assert norm(cfg["site_description"]) in cover, "the subtitle is not on the cover"
+    newest = max(datetime.date.fromisoformat(str(front_matter(
+        (ROOT / "docs" / f).read_text(encoding="utf-8"))["last_reviewed"])) for f in nav_files())
+    edition = f"{newest.day} {newest:%B %Y}"
+    assert f"Edition: {edition}" in cover, f"edition date {edition} (newest last_reviewed) not on the cover"
+    # No institution is configured, so none is named.
+    assert "Questions about your care?" not in cover
+
+
+def test_cover_names_the_institution_and_a_set_edition(tmp_path):
+    """With extra.institution and extra.pdf.edition set in an overlay, the
+    cover names the hospital and shows that edition."""
+    overlay = ROOT / f".test-pdf-cover-overlay-{tmp_path.name}.yml"
+    overlay.write_text(
+        "INHERIT: mkdocs.yml\n"
+        "extra:\n"
+        "  institution:\n"
+        "    name: Test Valley Cancer Centre\n"
+        "    phone: 0100 000 0001\n"
+        "    url: https://example.org/cancer\n"
+        "  pdf:\n"
+        "    edition: 2031-02-14\n", encoding="utf-8")
+    try:
+        result = run_build(tmp_path / "site", config_file=overlay, pdf=False)
+    finally:
+        overlay.unlink()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (tmp_path / "site" / "print_page.html").read_text(encoding="utf-8")
+    cover = re.search(r'<section id="print-site-cover-page">(.*?)</section>', page, re.S)
+    assert cover, "no cover section on the print page"
+    text = norm(re.sub(r"<[^>]+>", " ", cover.group(1)))
+    assert "Test Valley Cancer Centre" in text
+    assert "0100 000 0001" in text
+    assert "Edition: 14 February 2031" in text
+
+
+def test_outline_has_every_chapter_and_section(reader, print_page_headings):
+    entries = outline_entries(reader)
+    titles = [t for _, t, _ in entries]
+    for level, _, text in print_page_headings:
+        assert text in titles, f"no bookmark for {'chapter' if level == 1 else 'section'} '{text}'"
+    # Chapters are top-level bookmarks, in the order of the nav.
+    top = [t for depth, t, _ in entries if depth == 0]
+    chapters = [h1_of(f) for f in nav_files()]
+    assert [t for t in top if t in chapters] == chapters
+
+
+def test_chapters_in_nav_order_each_on_a_new_page(reader, texts):
+    entries = {t: page for depth, t, page in outline_entries(reader) if depth == 0}
+    last = 0
+    for md in nav_files():
+        title = h1_of(md)
+        page = entries.get(title)
+        assert page, f"no bookmark for '{title}'"
+        assert page > last, f"'{title}' is out of nav order"
+        # The chapter title is the first thing on its page: a new page.
+        first_text = norm(texts[page - 1])
+        assert first_text.startswith(title), f"'{title}' does not start page {page}: {first_text[:80]!r}"
+        last = page
+
+
+def test_contents_list_has_page_numbers_that_match(reader, guide):
+    entries = {t: page for depth, t, page in outline_entries(reader) if depth == 0}
+    first_chapter = entries[h1_of(nav_files()[0])]
+    contents = norm(" ".join(page_texts(guide, layout=True)[1:first_chapter - 1]))
+    assert contents.startswith(print_site_options().get("toc_title", "Contents"))
+    for md in nav_files():
+        title = h1_of(md)
+        m = re.search(re.escape(title) + r" (\d+)\b", contents)
+        assert m, f"'{title}' is not in the contents list with a page number"
+        assert int(m.group(1)) == entries[title], \
+            f"contents says '{title}' is on page {m.group(1)}, it starts on page {entries[title]}"
+
+
+def test_page_numbers_are_printed(reader, texts):
+    total = len(reader.pages)
+    for i, text in enumerate(texts, start=1):
+        assert f"Page {i} of {total}" in norm(text), f"no page number on page {i}"
+
+
+def test_metadata(reader):
+    cfg = config()
+    meta = reader.metadata
+    assert meta.title == print_site_options()["print_page_title"]
+    assert meta.author and meta.author.strip()
+    assert norm(meta.subject) == norm(cfg["site_description"])
+    assert reader.trailer["/Root"]["/Lang"] == cfg["theme"]["language"]
+
+
+def test_tagged_for_accessibility(reader):
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    tree = root["/StructTreeRoot"].get_object()
+    assert tree.get("/K"), "the structure tree is empty"
+    assert root["/Lang"]
+
+
+def test_no_site_chrome(site, texts):
+    html_page = (site / "print_page.html").read_text(encoding="utf-8")
+    text = norm(" ".join(texts))
+    for chrome in CHROME:
+        assert chrome not in text, f"site chrome '{chrome}' printed"
+    # The checks above mean something: the print page does carry chrome.
+    assert sum(c in html_page for c in CHROME) >= 4
+
+
+def test_collapsed_blocks_printed_open(texts):
+    sentences = collapsed_block_sentences("living-with-progression.md")
+    assert sentences, "no ??? block in living-with-progression.md"
+    text = norm(" ".join(texts))
+    for sentence in sentences:
+        assert sentence in text, f"collapsed block text missing: {sentence!r}"
+
+
+def test_no_blank_page(guide):
+    ink = ink_per_page(guide)
+    blank = [i for i, n in enumerate(ink, start=1) if n < 15]
+    assert not blank, f"pages without content: {blank} (dark pixels: {[ink[i - 1] for i in blank]})"
+
+
+def test_body_text_at_least_11pt(reader):
+    big, small = word_sizes(reader, range(2, len(reader.pages)))
+    # Link addresses and labels inside figures may be smaller; body text,
+    # admonitions, tables and collapsed blocks may not.
+    assert small / (big + small) < 0.03, f"{small} of {big + small} words below 11 pt"
+
+
+def test_internal_links_work(reader, texts, print_page_headings):
+    """Every entry of the contents list (chapters, and their sections but
+    "Sources") is a link inside the PDF that lands on its heading's page."""
+    headings = {hid: text for _, hid, text in print_page_headings}
+    named = reader.named_destinations
+    landed = set()
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            dest = annot.get("/Dest")
+            action = annot.get("/A")
+            if dest is None and action is not None and action.get("/S") == "/GoTo":
+                dest = action.get("/D")
+            if dest is None:
+                continue
+            name = str(dest)
+            assert name in named, f"link to a destination that does not exist: {name}"
+            hid = name.lstrip("/")
+            if hid in headings:
+                target = reader.get_destination_page_number(named[name])
+                assert headings[hid] in norm(texts[target]), \
+                    f"link to #{hid} lands on page {target + 1}, which lacks its heading"
+                landed.add(hid)
+    missing = [hid for level, hid, text in print_page_headings if text != "Sources" and hid not in landed]
+    assert not missing, f"headings no link in the PDF goes to: {missing[:5]}"
+
+
+def test_no_links_to_local_files(guide, handout):
+    for pdf in (guide, handout):
+        for page in PdfReader(str(pdf)).pages:
+            for ref in page.get("/Annots") or []:
+                action = ref.get_object().get("/A") or {}
+                uri = str(action.get("/URI", ""))
+                assert not uri.startswith("file:"), f"{pdf.name} links to a build folder: {uri}"
+
+
+def test_external_links_show_their_address(reader, texts):
+    uris = set()
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A") or {}
+            if action.get("/S") == "/URI" and str(action["/URI"]).startswith("http"):
+                uris.add(str(action["/URI"]))
+    assert uris, "no external links in the guide"
+    text = squash(" ".join(texts))
+    missing = [u for u in uris if squash(u) not in text]
+    assert not missing, f"addresses not printed: {missing[:5]}"
+
+
+def test_a4_by_default(reader, handout):
+    assert all(same_size(size_of(reader, i), A4) for i in range(len(reader.pages)))
+    assert same_size(size_of(PdfReader(str(handout))), A4)
+
+
+def test_letter_on_request(letter_twice):
+    cfg = config()["extra"]["pdf"]
+    for name in (cfg["file"], cfg["handout"]):
+        r = PdfReader(str(letter_twice[0][name]))
+        assert all(same_size(size_of(r, i), LETTER) for i in range(len(r.pages))), name
+
+
+def test_same_content_same_pdf(letter_twice):
+    """Two exports of the same site (in two folders) differ only in their dates."""
+    for name, first in letter_twice[0].items():
+        a, b = first.read_bytes(), letter_twice[1][name].read_bytes()
+        assert without_dates(a) == without_dates(b), f"{name} differs between two exports"
+        assert b"/CreationDate" in a  # the dates were there to remove
+
+
+# --- the handout ---------------------------------------------------------------------
+
+def test_handout_is_short_and_complete(handout):
+    r = PdfReader(str(handout))
+    assert 1 <= len(r.pages) <= 6, len(r.pages)
+    texts = page_texts(handout)
+    title = h1_of("questions-to-ask.md")
+    assert norm(texts[0]).startswith(title)
+    assert "Questions" in r.metadata.title
+    md = (ROOT / "docs" / "questions-to-ask.md").read_text(encoding="utf-8")
+    # Every question and every notes space is there.
+    questions = [clean(q) for q in re.findall(r"^- \[ \] (.+)$", md, re.M)]
+    assert questions
+    text = norm(" ".join(texts))
+    for q in questions:
+        assert q in text, f"question missing from the handout: {q}"
+    assert text.count("My notes:") == md.count("{ .notes }")
+    assert norm(config()["extra"]["disclaimer"]) in text
+    for chrome in CHROME:
+        assert chrome not in text
+    assert not [i for i, n in enumerate(ink_per_page(handout), 1) if n < 15]
+
+
+# --- a single page printed from the browser ------------------------------------------
+
+def test_single_page_prints_clean(server, driver):
+    url = server + "next-treatment.html"
+    r, data = print_from_browser(driver, url)
+    # The reader's paper is used (print.css does not force A4).
+    assert all(same_size(size_of(r, i), LETTER) for i in range(len(r.pages)))
+    text = norm(" ".join(p.extract_text() or "" for p in r.pages))
+    assert h1_of("next-treatment.md") in text[:80], text[:120]
+    for chrome in CHROME + ["Previous"]:
+        assert chrome not in text, f"site chrome '{chrome}' printed"
+    assert config()["site_name"] not in text, "the header's site name printed"
+    big, small = word_sizes(r, range(len(r.pages)))
+    assert small / (big + small) < 0.03, f"{small} of {big + small} words below 11 pt"
+    # Page numbers in the corner (print.css @page).
+    for i, page in enumerate(r.pages, start=1):
+        lines = [l.strip() for l in (page.extract_text() or "").splitlines() if l.strip()]
+        assert str(i) in lines, f"no page number on page {i}"
+
+
+def test_single_page_prints_collapsed_blocks_open(server, driver):
+    r, _ = print_from_browser(driver, server + "living-with-progression.html", paper=A4)
+    assert all(same_size(size_of(r, i), A4) for i in range(len(r.pages)))
+    text = norm(" ".join(p.extract_text() or "" for p in r.pages))
+    for sentence in collapsed_block_sentences("living-with-progression.md"):
+        assert sentence in text, f"collapsed block printed closed: {sentence!r}"
+
+
+def test_every_nav_page_has_print_rules(site):
+    # print.css is linked from every page, so any page prints clean.
+    for page in NAV_PAGES:
+        assert 'assets/stylesheets/print.css"' in (site / page).read_text(encoding="utf-8"), page
