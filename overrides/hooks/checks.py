@@ -67,9 +67,15 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 ABBR = re.compile(r"<abbr title=")
 
 
+LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S)
+
+
 def on_page_content(html, page, config, files, **kwargs):
-    # Keyboard users reach an abbreviation's meaning by tabbing to it.
-    return ABBR.sub('<abbr tabindex="0" title=', html)
+    # Keyboard users reach an abbreviation's meaning by tabbing to it,
+    # except inside a link: the link takes the focus (HTML allows no
+    # focusable element inside an <a>).
+    html = ABBR.sub('<abbr tabindex="0" title=', html)
+    return LINK.sub(lambda m: m.group(0).replace('<abbr tabindex="0" title=', "<abbr title="), html)
 
 
 def guide_date(value):

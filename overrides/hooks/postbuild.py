@@ -88,6 +88,11 @@ def fix_print_page(site, config):
     # hides the sidebars, which print.css already hides.
     text = re.sub(r'<script type="text/javascript">\s*document\.addEventListener\(\'DOMContentLoaded\'.*?</script>',
                   "", text, flags=re.S)
+    # The whole guide on one page: the browser's find serves better than
+    # search, and without it the page stays within its weight budget (the
+    # theme fetches the search index only when a form named "search" is on
+    # the page; guide.css then hides the search box).
+    text = text.replace('<form class="md-search__form" name="search">', '<form class="md-search__form">')
     path.write_text(text, encoding="utf-8")
 
 
@@ -169,8 +174,39 @@ def write_server_config(site, config):
     (site / "web.config").write_text(web_config, encoding="utf-8")
 
 
+# The theme's header buttons are <label for=...> around an icon: give them
+# a name screen readers read (text hidden on screen, guide.css
+# .guide-sr-only; HTML allows no aria-label on a <label>) and a tooltip.
+BUTTON_NAMES = {
+    '<label class="md-header__button md-icon" for="__drawer">': "Open the list of pages",
+    '<label class="md-header__button md-icon" for="__search">': "Search",
+    '<label class="md-search__icon md-icon" for="__search">': "Close search",
+}
+
+
+def fix_theme_html(site):
+    """Valid HTML (Nu Html Checker) and named header buttons on every page."""
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        # The theme's toggles: autocomplete is not allowed on checkboxes.
+        new = re.sub(r'(<input class="md-toggle"[^>]*?) autocomplete="off"', r"\1", text)
+        # print-site: heading-number is not an HTML attribute.
+        new = new.replace(" heading-number=", " data-heading-number=")
+        # The contents title points at the __toc toggle, which only pages in
+        # the nav have.
+        if 'id="__toc"' not in new:
+            new = new.replace('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title">')
+        # Task-list boxes are tick boxes for paper, not controls.
+        new = re.sub(r'<input type="checkbox" disabled\s*/?>', '<input type="checkbox" disabled aria-hidden="true">', new)
+        for tag, name in BUTTON_NAMES.items():
+            new = new.replace(tag, tag[:-1] + f' title="{name}"><span class="guide-sr-only">{name}</span>')
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def on_post_build(config, **kwargs):
     site = pathlib.Path(config.site_dir)
     fix_print_page(site, config)
+    fix_theme_html(site)
     externalise(site)
     write_server_config(site, config)
