@@ -33,7 +33,9 @@ def build(config_file, site_dir, paper="a4", pdf=True):
     report = {"config": str(config_file), "paper": paper}
     try:
         started = time.monotonic()
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+        # No --quiet: it hides warnings from MkDocs' count, and --strict then
+        # lets a broken link through.
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(config_file), "--site-dir", str(work)]
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:

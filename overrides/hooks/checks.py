@@ -13,6 +13,7 @@ MkDocs itself (`validation:` in mkdocs.yml with `strict: true`).
 """
 import datetime
 import logging
+import pathlib
 import re
 
 from mkdocs.exceptions import PluginError
@@ -57,8 +58,29 @@ def check_front_matter(src_path, meta):
     return [f"docs/{src_path}: {p}" for p in problems]
 
 
+def raw_front_matter(path):
+    """The front matter read as plain strings. MkDocs drops the whole block
+    when YAML cannot read it (an impossible date such as 2026-13-45 does
+    that), so the checks read it again without converting dates."""
+    import yaml
+
+    text = pathlib.Path(path).read_text(encoding="utf-8-sig")
+    match = re.match(r"\A---\s*\n(.*?\n)(---|\.\.\.)\s*\n", text, re.S)
+    if not match:
+        return {}
+    try:
+        data = yaml.load(match.group(1), Loader=yaml.BaseLoader)
+    except yaml.YAMLError as err:
+        raise PluginError(f"{path}: the front matter at the top of the file is not valid "
+                          f"YAML ({err.problem or err}). Check its 'key: value' lines.") from err
+    return data if isinstance(data, dict) else {}
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    problems = check_front_matter(page.file.src_uri, page.meta or {})
+    meta = page.meta or {}
+    if not meta and page.file.abs_src_path:
+        meta = raw_front_matter(page.file.abs_src_path)
+    problems = check_front_matter(page.file.src_uri, meta)
     if problems:
         raise PluginError("\n".join(problems))
     return markdown
