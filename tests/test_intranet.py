@@ -79,16 +79,22 @@ def test_unbranded_site_names_no_institution(site):
         assert inst["name"] not in html and inst["phone"] not in html
 
 
-def test_bad_branding_fails_with_a_clear_message(tmp_path):
-    bad = ROOT / f".test-overlay-{tmp_path.name}.yml"
-    bad.write_text("INHERIT: mkdocs.yml\nextra:\n  institution:\n    name: Somewhere\n")
+def build_with_overlay(tmp_path, body):
+    """Build (HTML only) with a temporary overlay beside mkdocs.yml, as a
+    hospital would write one; return (result, overlay file name)."""
+    overlay = ROOT / f".test-overlay-{tmp_path.name}.yml"
+    overlay.write_text("INHERIT: mkdocs.yml\n" + body)
     try:
-        result = run_build(tmp_path / "site", config_file=bad, pdf=False)
+        return run_build(tmp_path / "site", config_file=overlay, pdf=False), overlay.name
     finally:
-        bad.unlink()
+        overlay.unlink()
+
+
+def test_bad_branding_fails_with_a_clear_message(tmp_path):
+    result, name = build_with_overlay(tmp_path, "extra:\n  institution:\n    name: Somewhere\n")
     assert result.returncode != 0
     out = result.stdout + result.stderr
-    assert "extra.institution needs phone, url" in out and bad.name in out
+    assert "extra.institution needs phone, url" in out and name in out
 
 
 # --- server files and the policy ---------------------------------------------------
@@ -264,12 +270,7 @@ def test_sandboxed_frame_with_allow_same_origin_works(portal, driver):
 
 
 def test_frame_mode_can_be_turned_off(tmp_path):
-    cfg = ROOT / f".test-noframe-{tmp_path.name}.yml"
-    cfg.write_text("INHERIT: mkdocs.yml\nextra:\n  frame_mode: false\n")
-    try:
-        result = run_build(tmp_path / "site", config_file=cfg, pdf=False)
-    finally:
-        cfg.unlink()
+    result, _ = build_with_overlay(tmp_path, "extra:\n  frame_mode: false\n")
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / "index.html").read_text()
     assert "frame.js" not in html
