@@ -70,10 +70,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that drops a connection it no longer needs is not an error.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def serve(directory, prefix="/", headers=None):
     """Serve directory at http://127.0.0.1:PORT{prefix}; return (base_url, server)."""
     handler = type("Handler", (_Handler,), {"prefix": prefix, "headers_to_send": headers or {}})
-    server = http.server.ThreadingHTTPServer(
+    server = _QuietServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
