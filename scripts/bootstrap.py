@@ -73,7 +73,18 @@ def ensure_venv(requirements):
         if subprocess.run(args).returncode != 0:
             _fail("pip could not install the requirements (see the messages above)")
         stamp.write_text("\n".join([wanted] + have[:4]) + "\n")
+    install_guidekit()
     return PY
+
+
+def install_guidekit():
+    """Put scripts/ (the guidekit package) on .venv's import path with a .pth
+    file, so hooks, scripts and tests import it by name."""
+    for site_packages in (VENV / "lib").glob("python3*/site-packages"):
+        pth = site_packages / "guidekit.pth"
+        want = str(ROOT / "scripts") + "\n"
+        if not pth.exists() or pth.read_text() != want:
+            pth.write_text(want)
 
 
 def run_inside(requirements):

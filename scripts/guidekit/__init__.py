@@ -1,0 +1,13 @@
+"""The guide's shared tooling: one home for each concern the build hooks,
+the scripts and the tests all need.
+
+- guidekit.config      the MkDocs configuration (INHERIT honoured), the nav's pages
+- guidekit.browser     headless Chromium through Playwright (Debian's chromium)
+- guidekit.server      a small local web server (any subpath, any headers)
+
+scripts/bootstrap.py installs this folder into .venv (a .pth file), so hooks,
+scripts and tests import it by name; nothing edits sys.path.
+"""
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent

@@ -1,0 +1,149 @@
+"""Headless Chromium, driven by Playwright for Python: the one browser
+launcher of the PDF export, the page-weight report and the tests.
+
+Playwright is launched on the system's Chromium (Debian's `chromium`) through
+`executable_path`; it never downloads a browser. Which binary: $GUIDE_CHROMIUM
+first (tests and hospitals point it at another one), then $CHROMIUM or
+$CHROME_PATH, then chromium, chromium-browser or google-chrome on the PATH.
+
+Every host name but the loopback resolves to nothing, so no request can leave
+the machine. Every step has a deadline that really fires: a watchdog kills
+the browser's processes (found by a marker switch on their command line), the
+pending call fails, and BrowserError names the step.
+"""
+import contextlib
+import os
+import shutil
+import signal
+import threading
+import uuid
+
+ENV_VARS = ("GUIDE_CHROMIUM", "CHROMIUM", "CHROME_PATH")
+NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    "--no-default-browser-check", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-extensions",
+    "--disable-quic", "--mute-audio", "--allow-file-access-from-files",
+    # Every host name resolves to nothing: a request to another host fails
+    # (and is recorded by whoever listens), it never leaves the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+INSTALL_HINT = "on Debian, as root: apt-get install -y chromium (or set GUIDE_CHROMIUM=/path/to/chromium)"
+
+
+class BrowserError(RuntimeError):
+    """A browser step failed or ran past its deadline."""
+
+
+def chromium_path():
+    """The Chromium binary to use, or None. A variable that names no
+    executable file is an error, not a silent fallback."""
+    for var in ENV_VARS:
+        path = os.environ.get(var)
+        if path:
+            if os.path.isfile(path) and os.access(path, os.X_OK):
+                return path
+            raise BrowserError(f"${var} is set to {path}, which is not an executable file")
+    for name in NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _pids_with(marker):
+    """Processes whose command line carries marker (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                if marker.encode() in fh.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+class Chromium:
+    """A running headless Chromium. Use `with Chromium() as c:`; c.browser is
+    the Playwright Browser; `with c.step("name", seconds):` bounds one step."""
+
+    def __init__(self, launch_timeout=60, binary=None):
+        self.binary = binary or chromium_path()
+        if not self.binary:
+            raise BrowserError(f"no Chromium was found ({INSTALL_HINT})")
+        self.launch_timeout = launch_timeout
+        self.marker = f"--guide-run={uuid.uuid4().hex}"
+        self.expired = None
+        self._pw = None
+        self.browser = None
+
+    def kill(self):
+        """Kill every process of this browser at once (the watchdog's way)."""
+        for pid in _pids_with(self.marker):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    @contextlib.contextmanager
+    def step(self, name, seconds):
+        """Run a block with a deadline: past it, the browser is killed and
+        BrowserError names the step."""
+        def expire():
+            self.expired = name
+            self.kill()
+
+        timer = threading.Timer(seconds, expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except Exception as err:
+            if self.expired == name:
+                raise BrowserError(f"{name}: no answer from Chromium within {seconds:g} s, "
+                                   "so the browser was stopped") from None
+            if isinstance(err, BrowserError):
+                raise
+            raise BrowserError(f"{name}: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from err
+        finally:
+            timer.cancel()
+        if self.expired == name:
+            raise BrowserError(f"{name}: no answer from Chromium within {seconds:g} s, "
+                               "so the browser was stopped")
+
+    def __enter__(self):
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        try:
+            with self.step("starting Chromium", self.launch_timeout + 5):
+                self.browser = self._pw.chromium.launch(
+                    executable_path=self.binary, args=ARGS + [self.marker],
+                    timeout=self.launch_timeout * 1000, handle_sigterm=False, handle_sigint=False)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def close(self):
+        if self.browser is not None:
+            try:
+                with self.step("closing Chromium", 15):
+                    self.browser.close()
+            except BrowserError:
+                pass
+            self.browser = None
+        if self._pw is not None:
+            try:
+                self._pw.stop()
+            except Exception:
+                pass
+            self._pw = None
+        self.kill()  # nothing of this run outlives it
+
+    def __exit__(self, *exc):
+        self.close()

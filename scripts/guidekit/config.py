@@ -1,0 +1,62 @@
+"""The site's configuration, read once, the way MkDocs reads it.
+
+Everything that needs a setting (the build, the PDF export, the scripts and
+the tests) goes through here, so an overlay's `INHERIT:` and `extra:` are
+honoured everywhere and nothing keeps a hand copy of the nav.
+"""
+import functools
+import os
+import pathlib
+
+from guidekit import ROOT
+
+DEFAULT = ROOT / "mkdocs.yml"
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path):
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    return load_config(str(path))
+
+
+def load(config_file=DEFAULT):
+    """The validated MkDocs config (a MkDocsConfig), INHERIT merged in."""
+    return _load(str(pathlib.Path(config_file).resolve()))
+
+
+def _walk(items):
+    for item in items or []:
+        if isinstance(item, dict):
+            for value in item.values():
+                yield from _walk(value) if isinstance(value, list) else [value]
+        elif isinstance(item, str):
+            yield item
+
+
+def nav_pages(config_file=DEFAULT):
+    """The Markdown files of the nav, in reading order ("index.md", ...)."""
+    return [p for p in _walk(load(config_file)["nav"]) if p.endswith(".md") and "://" not in p]
+
+
+def html_name(md):
+    """The built file of a page (use_directory_urls is off)."""
+    return md[:-3] + ".html"
+
+
+def print_page(config_file=DEFAULT):
+    """The print page's file name (print-site plugin)."""
+    cfg = load(config_file)
+    return cfg.plugins["print-site"].config.get("print_page_basename") + ".html"
+
+
+def not_in_nav_pages(config_file=DEFAULT):
+    """Published pages deliberately left out of the nav (the hosting guide)."""
+    cfg = load(config_file)
+    spec = cfg.get("not_in_nav")
+    if not spec:
+        return []
+    docs = pathlib.Path(cfg["docs_dir"])
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                  if spec.match_file(p.relative_to(docs).as_posix()))
