@@ -11,3 +11,10 @@ scripts and tests import it by name; nothing edits sys.path.
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+
+
+def build_report_path(site_dir):
+    """Where scripts/build.py keeps its timings for scripts/page_weight.py:
+    beside the site folder, never inside what is published."""
+    site_dir = pathlib.Path(site_dir).resolve()
+    return site_dir.with_name(site_dir.name + "-build-report.json")
