@@ -14,7 +14,6 @@ import pathlib
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 
 import pytest
@@ -23,8 +22,7 @@ from pypdf import PdfReader
 
 from conftest import NAV_PAGES, ROOT, run_build
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import export_pdf  # noqa: E402
+import export_pdf
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -450,10 +448,11 @@ def test_handout_is_short_and_complete(handout):
     r = PdfReader(str(handout))
     assert 1 <= len(r.pages) <= 6, len(r.pages)
     texts = page_texts(handout)
-    title = h1_of("questions-to-ask.md")
+    handout_page = config()["extra"]["pdf"]["handout_page"]
+    title = h1_of(handout_page)
     assert norm(texts[0]).startswith(title)
     assert "Questions" in r.metadata.title
-    md = (ROOT / "docs" / "questions-to-ask.md").read_text(encoding="utf-8")
+    md = (ROOT / "docs" / handout_page).read_text(encoding="utf-8")
     # Every question and every notes space is there.
     questions = [clean(q) for q in re.findall(r"^- \[ \] (.+)$", md, re.M)]
     assert questions
@@ -499,3 +498,114 @@ def test_every_nav_page_has_print_rules(site):
     # print.css is linked from every page, so any page prints clean.
     for page in NAV_PAGES:
         assert 'assets/stylesheets/print.css"' in (site / page).read_text(encoding="utf-8"), page
+
+
+# --- the post-processing alone (guidekit.pdf, no browser) ---------------------------
+
+def handmade_pdf(site_dir):
+    """A two-page PDF with what Chromium writes and guidekit.pdf repairs: a
+    bookmark title without its space, links to files of site_dir and
+    elsewhere, a named destination, table cells whose structure IDs are DOM
+    node numbers."""
+    site = pathlib.Path(site_dir).resolve().as_uri()
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R /Dests 8 0 R /StructTreeRoot 9 0 R"
+        " /MarkInfo << /Marked true >> >>",
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [12 0 R 13 0 R 14 0 R] >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        "<< /Type /Outlines /First 6 0 R /Last 6 0 R /Count 2 >>",
+        "<< /Title (When treatment stops workingforadvanced cancer) /Parent 5 0 R /First 7 0 R"
+        " /Last 7 0 R /Count 1 /Dest [3 0 R /Fit] >>",
+        "<< /Title (Sideeffects) /Parent 6 0 R /Dest [4 0 R /Fit] >>",
+        "<< /sec-a [4 0 R /XYZ 0 800 0] /top [3 0 R /XYZ 0 800 0] >>",
+        "<< /Type /StructTreeRoot /K [10 0 R 11 0 R] /IDTree << /Names [(node00000561) 10 0 R] >> >>",
+        "<< /Type /StructElem /S /TH /P 9 0 R /ID (node00000561) >>",
+        "<< /Type /StructElem /S /TD /P 9 0 R /A << /O /Table /Headers [(node00000561)] >> >>",
+        f"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI ({site}/faq.html#side-effects) >> >>",
+        "<< /Type /Annot /Subtype /Link /Rect [0 20 10 30] /A << /S /URI /URI (file:///elsewhere/x.html) >> >>",
+        "<< /Type /Annot /Subtype /Link /Rect [0 40 10 50] /A << /S /URI /URI (https://www.cancer.gov/) >> >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def finished(tmp_path, site_url="", **changes):
+    from guidekit import pdf
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    args = dict(title="A guide", author="The editors", subject="About it", language="en-GB",
+                keywords=["lung cancer", "NSCLC"],
+                headings=["When treatment stops working for advanced cancer", "Side effects"],
+                site_url=site_url)
+    args.update(changes)
+    out = pdf.finish(handmade_pdf(site), site / "out.pdf", **args)
+    return PdfReader(str(out)), out
+
+
+def link_uris(reader):
+    return [str(ref.get_object()["/A"]["/URI"]) if "/A" in ref.get_object() else None
+            for ref in reader.pages[0]["/Annots"]]
+
+
+def test_destination_pages_read_from_named_destinations(tmp_path):
+    from guidekit import pdf
+    assert pdf.destination_pages(handmade_pdf(tmp_path)) == {"sec-a": 2, "top": 1}
+
+
+def test_post_processing_sets_metadata_language_and_viewer_preferences(tmp_path):
+    reader, _ = finished(tmp_path)
+    meta = reader.metadata
+    assert (meta.title, meta.author, meta.subject) == ("A guide", "The editors", "About it")
+    assert meta["/Keywords"] == "lung cancer, NSCLC"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert root["/ViewerPreferences"].get_object()["/DisplayDocTitle"].value is True
+    assert root["/PageMode"] == "/UseOutlines"
+
+
+def test_post_processing_repairs_bookmark_titles(tmp_path):
+    reader, _ = finished(tmp_path)
+    top = reader.outline
+    assert top[0].title == "When treatment stops working for advanced cancer"
+    assert top[1][0].title == "Side effects"
+
+
+def test_post_processing_points_local_links_at_the_published_site(tmp_path):
+    reader, _ = finished(tmp_path, site_url="https://guide.example.org/nsclc/")
+    # The link into the site goes to the published page; one to a file
+    # outside the site is dropped; a web address stays.
+    assert link_uris(reader) == ["https://guide.example.org/nsclc/faq.html#side-effects", None,
+                                 "https://www.cancer.gov/"]
+
+
+def test_post_processing_drops_local_links_without_a_site_url(tmp_path):
+    reader, _ = finished(tmp_path, site_url="")
+    assert link_uris(reader) == [None, None, "https://www.cancer.gov/"]
+
+
+def test_post_processing_renumbers_structure_ids(tmp_path):
+    reader, _ = finished(tmp_path)
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    th, td = (kid.get_object() for kid in tree["/K"])
+    assert th["/ID"] == "id00001"
+    assert list(td["/A"]["/Headers"]) == ["id00001"]
+    names = tree["/IDTree"].get_object()["/Names"]
+    assert names[0] == "id00001" and names[1].get_object()["/S"] == "/TH"
+    assert b"node00000561" not in (tmp_path / "site" / "out.pdf").read_bytes()
+
+
+def test_post_processing_same_input_same_bytes(tmp_path):
+    _, first = finished(tmp_path)
+    a = first.read_bytes()
+    _, second = finished(tmp_path)
+    assert second.read_bytes() == a
+    assert not list((tmp_path / "site").glob("*.tmp")), "a temporary file was left behind"
