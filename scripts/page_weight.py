@@ -5,114 +5,43 @@ build took.
     python3 scripts/page_weight.py [SITE_DIR] [--budget 150]
 
 How it measures: each page of the built site (default: site/) is opened in
-headless Chromium, served from a local web server under a subpath, with the
-browser cache disabled, so every page is measured as if it were the first
-one a reader opens. Every request the page makes until the network goes
-quiet is recorded (the HTML, style sheets, scripts, images, the search
-worker and the search index, which the theme fetches on load). Each file is
-then compressed with gzip at level 6, as a web server would send it, and
-the sizes are added up per page. data: URLs are inside files already
-counted; a request to another host would be listed (there should be none).
+headless Chromium (guidekit.browser), served by guidekit.server under a
+subpath, in a fresh browser context each time (an empty cache), so every page
+is measured as if it were the first one a reader opens. Every request the
+page makes until the network has been idle for half a second is recorded
+(the HTML, style sheets, scripts, images, the search worker and the search
+index, which the theme fetches on load). Each file is then compressed with
+gzip at level 6, as a web server would send it, and the sizes are added up
+per page. data: URLs are inside files already counted; a request to another
+host is listed (there should be none; it never leaves the machine).
 
-It also prints the build times that scripts/build.py wrote to
-SITE_DIR/build-report.json (the site, the PDF).
+It also prints the build times that scripts/build.py wrote beside the site
+(guidekit.build_report_path: SITE_DIR-build-report.json).
 
 Exit status: 0 when every page is within the budget (KiB, gzip), 1 when a
-page is over it, 2 when the site or the browser is missing.
+page is over it, 2 when the site or the browser is missing or the browser
+failed.
 """
 import argparse
-import functools
+import contextlib
 import gzip
-import http.server
 import json
-import os
 import pathlib
-import shutil
 import sys
-import threading
-import time
 import urllib.parse
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import bootstrap  # noqa: E402
+from guidekit import ROOT, browser, build_report_path
+from guidekit.server import Server
 
 SUBPATH = "/page-weight/"
 KIB = 1024
+# Seconds a page may take to load, then to go quiet, before the browser is
+# stopped and the measurement fails naming the page.
+DEADLINES = {"load": 30, "idle": 30, "close": 15}
 
 
 def gzip_size(data):
     return len(gzip.compress(data, compresslevel=6))
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def translate_path(self, path):
-        parsed = urllib.parse.urlsplit(path).path
-        if not parsed.startswith(SUBPATH):
-            return "/nonexistent-outside-prefix"
-        return super().translate_path("/" + parsed[len(SUBPATH):])
-
-    def log_message(self, *args):
-        pass
-
-
-def _serve(site):
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}{SUBPATH}", server
-
-
-def make_driver():
-    """Headless Chromium that logs network events and reaches no other host."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    browser = bootstrap.find_chromium()
-    chromedriver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
-    if not browser or not chromedriver:
-        raise SystemExit("page_weight: Chromium and chromedriver are needed "
-                         "(apt-get install chromium chromium-driver)")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-extensions", "--window-size=1280,900",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    os.environ.setdefault("SE_OFFLINE", "true")
-    return webdriver.Chrome(options=opts, service=Service(executable_path=chromedriver))
-
-
-def _requests(driver):
-    urls = []
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        if msg.get("method") == "Network.requestWillBeSent":
-            urls.append(msg["params"]["request"]["url"])
-    return urls
-
-
-def _first_visit(driver, url, quiet=0.75, limit=10.0):
-    """Open url with an empty cache; return every URL it asked for."""
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
-    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
-    driver.get("about:blank")
-    driver.get_log("performance")
-    driver.get(url)
-    seen, last_new, started = [], time.monotonic(), time.monotonic()
-    while time.monotonic() - started < limit:
-        new = _requests(driver)
-        if new:
-            seen += new
-            last_new = time.monotonic()
-        elif (time.monotonic() - last_new >= quiet
-              and driver.execute_script("return document.readyState") == "complete"):
-            break
-        time.sleep(0.15)
-    return seen
 
 
 def pages_of(site):
@@ -120,19 +49,43 @@ def pages_of(site):
                   if p.name != "404.html")
 
 
-def measure(site, pages=None, driver=None):
+def _first_visit(c, url):
+    """Open url in a fresh context (empty cache); return every URL it asked
+    for until the network was idle."""
+    seen = []
+    with c.step(f"opening a tab for {url}", DEADLINES["load"]):
+        context = c.browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.on("request", lambda request: seen.append(request.url))
+    try:
+        with c.step(f"loading {url}", DEADLINES["load"]):
+            page.goto(url, wait_until="load", timeout=DEADLINES["load"] * 1000)
+        with c.step(f"waiting for {url} to go quiet", DEADLINES["idle"]):
+            page.wait_for_load_state("networkidle", timeout=DEADLINES["idle"] * 1000)
+    finally:
+        try:
+            with c.step(f"closing {url}", DEADLINES["close"]):
+                context.close()
+        except browser.BrowserError:
+            pass
+    return seen
+
+
+def measure(site, pages=None, chromium=None):
     """Return one record per page: {page, files: [(path, bytes, gzip bytes)],
-    foreign: [urls], total_gzip}. Uses driver if given (left open)."""
+    foreign: [urls], total_gzip}. chromium: an open guidekit.browser.Chromium
+    (left open), or None to start one. Raises browser.BrowserError naming
+    the step when the browser fails."""
     site = pathlib.Path(site).resolve()
     pages = pages or pages_of(site)
-    base, server = _serve(site)
-    own = driver is None
-    driver = driver or make_driver()
     records = []
-    try:
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Server(site, SUBPATH))
+        c = chromium or stack.enter_context(browser.Chromium())
+        base = server.url
         for page in pages:
             files, foreign, seen = [], [], set()
-            for url in _first_visit(driver, base + page):
+            for url in _first_visit(c, base + page):
                 if url.startswith(("data:", "blob:", "about:")):
                     continue
                 if not url.startswith(base):
@@ -147,15 +100,12 @@ def measure(site, pages=None, driver=None):
                 files.append((rel, len(data), gzip_size(data) if data else 0))
             records.append({"page": page, "files": files, "foreign": foreign,
                             "total_gzip": sum(f[2] for f in files)})
-    finally:
-        server.shutdown()
-        if own:
-            driver.quit()
     return records
 
 
 def build_times(site):
-    report = pathlib.Path(site) / "build-report.json"
+    """The timings scripts/build.py kept beside the site, or None."""
+    report = build_report_path(site)
     if not report.exists():
         return None
     return json.loads(report.read_text())
@@ -180,12 +130,12 @@ def format_report(records, budget_kib, times=None):
     for rel, (raw, gz) in sorted(shared.items(), key=lambda kv: -kv[1][1])[:12]:
         lines.append(f"  {raw / KIB:8.1f} / {gz / KIB:6.1f}  {rel}")
     if times:
-        lines += ["", "Build time (build-report.json):",
+        lines += ["", "Build time (the build report beside the site):",
                   f"  site: {times.get('site_seconds', '?')} s",
                   f"  PDF:  {times.get('pdf_seconds', 'not built')}"
                   + (" s" if "pdf_seconds" in times else "")]
     elif times is None:
-        lines += ["", "Build time: no build-report.json in the site (build with scripts/build.py)."]
+        lines += ["", "Build time: no build report beside the site (build with scripts/build.py)."]
     return "\n".join(lines)
 
 
@@ -198,7 +148,11 @@ def main(argv=None):
     if not (site / "index.html").exists():
         print(f"page_weight: no built site at {site} (run python3 scripts/build.py)", file=sys.stderr)
         return 2
-    records = measure(site)
+    try:
+        records = measure(site)
+    except browser.BrowserError as err:
+        print(f"page_weight: {err}", file=sys.stderr)
+        return 2
     print(format_report(records, args.budget, build_times(site)))
     over = [r["page"] for r in records if r["total_gzip"] / KIB > args.budget]
     if over:
@@ -208,5 +162,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    bootstrap.run_inside(["requirements-test.txt"])
+    import bootstrap
+
+    bootstrap.run_inside(["requirements.txt"])
     sys.exit(main())
