@@ -1,0 +1,144 @@
+"""Urgent-care advice: one source, shown the same way wherever a page needs it.
+
+The advice lives in one data file, docs/includes/urgent-care.yml: two tiers
+(call the emergency number now; call the 24-hour cancer line now), each item
+with its sources, and the words that differ by country under `regions:`.
+`extra.region` in the config (international, the default; us; uk) picks the
+country; a hospital's overlay sets it, and its `extra.institution.phone`
+appears inside the card.
+
+A page asks for the card in its front matter:
+
+    urgent_care: full      # the whole card, right after the Key points box
+    urgent_care: pointer   # one line that links to the card on Start here
+
+No page writes its own list of urgent signs: tests/test_urgent_care.py holds
+that. The card is inserted before the print-site plugin saves each page for
+the print page (higher event priority), so the PDF carries it too.
+"""
+import pathlib
+import re
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+DATA = "includes/urgent-care.yml"
+REGIONS = ("international", "us", "uk")
+MODES = ("full", "pointer", "none")
+ANCHOR = "urgent-care"
+HOME = "index.md"           # the page whose card the pointers link to
+
+_state = {}
+
+
+def _load(config):
+    path = pathlib.Path(config["docs_dir"]) / DATA
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise PluginError(f"{path}: cannot read the urgent-care advice ({err}).") from err
+    problems = []
+    sources = data.get("sources") or {}
+    for key, src in sources.items():
+        for field in ("title", "publisher", "date", "url"):
+            if not str((src or {}).get(field) or "").strip():
+                problems.append(f"source '{key}' has no {field}")
+    for tier in data.get("tiers") or []:
+        for item in tier.get("items") or []:
+            cited = item.get("sources") or []
+            if not cited:
+                problems.append(f"item '{item.get('text', '?')[:40]}' cites no source")
+            problems += [f"item '{item.get('text', '?')[:40]}' cites unknown source '{c}'"
+                         for c in cited if c not in sources]
+    for region in REGIONS:
+        if region not in (data.get("regions") or {}):
+            problems.append(f"regions has no '{region}' entry")
+    if len(data.get("tiers") or []) != 2:
+        problems.append("there must be exactly two tiers (emergency number; 24-hour line)")
+    if problems:
+        raise PluginError(f"{path}: " + "; ".join(problems) + ".")
+    return data
+
+
+def on_config(config, **kwargs):
+    region = config.extra.get("region") or "international"
+    if region not in REGIONS:
+        raise PluginError(f"{config.config_file_path}: extra.region is '{region}'. "
+                          f"Use one of: {', '.join(REGIONS)} (see docs/hosting.md).")
+    config.extra["region"] = region
+    _state["data"] = _load(config)
+    # Pages are rendered before on_env: the card gets its own theme
+    # environment (the same loaders, overrides/ first).
+    _state["env"] = config.theme.get_env()
+    return config
+
+
+def card_context(config):
+    """What the templates need: the region's words, the tiers with their
+    sources numbered in order of first use, and the institution."""
+    data = _state["data"]
+    region = data["regions"][config.extra["region"]]
+    numbers, cited = {}, []
+    tiers = []
+    for tier in data["tiers"]:
+        items = []
+        for item in tier["items"]:
+            refs = []
+            for key in item["sources"]:
+                if key not in numbers:
+                    numbers[key] = len(numbers) + 1
+                    cited.append(dict(data["sources"][key], number=numbers[key]))
+                refs.append(numbers[key])
+            items.append({"text": item["text"].format(**region), "refs": refs})
+        tiers.append({"id": tier["id"], "heading": tier["heading"].format(**region),
+                      "lead": (tier.get("lead") or "").format(**region), "items": items,
+                      "after": [line.format(**region) for line in tier.get("after") or []]})
+    return {"region": region, "tiers": tiers, "sources": cited,
+            "notes": [n.format(**region) for n in data.get("notes") or []],
+            "title": data["title"], "checked": f"{data['checked'].day} {data['checked']:%B %Y}",
+            "institution": config.extra.get("institution") or {}}
+
+
+KEY_POINTS = re.compile(r'<div class="admonition abstract">.*?</div>\n?', re.S)
+
+
+@event_priority(50)  # before the print-site plugin (0) saves the page for the PDF
+def on_page_content(html, page, config, files, **kwargs):
+    mode = (page.meta or {}).get("urgent_care", "none")
+    if mode not in MODES:
+        raise PluginError(f"docs/{page.file.src_uri}: front matter 'urgent_care' is '{mode}'. "
+                          f"Use one of: {', '.join(MODES)}.")
+    if mode == "none":
+        return html
+    if "<h1" not in html:
+        return html
+    match = KEY_POINTS.search(html)
+    if not match or "<div" in match.group(0)[5:]:
+        raise PluginError(f"docs/{page.file.src_uri}: 'urgent_care: {mode}' needs a "
+                          "'!!! abstract \"Key points\"' box (a plain list) to follow.")
+    env = _state["env"]
+    context = card_context(config)
+    home = files.get_file_from_path(HOME)
+    href = f"{home.url_relative_to(page.file) if home else HOME}#{ANCHOR}"
+    if mode == "full":
+        if ANCHOR in (page.present_anchor_ids or set()):
+            raise PluginError(f"docs/{page.file.src_uri}: the id '{ANCHOR}' is taken by the page itself.")
+        # In the PDF (the print page) only Start here's card is printed in
+        # full; the other chapters' cards print as a line that points to it.
+        block = env.get_template("partials/urgent-card.html").render(
+            card=context, config=config, home=page.file.src_uri == HOME, href=href)
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids.add(ANCHOR)
+    else:
+        block = env.get_template("partials/urgent-pointer.html").render(
+            card=context, config=config, href=href)
+    return html[:match.end()] + block + html[match.end():]
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    # The home of the card must carry it, or every pointer leads nowhere.
+    if page.file.src_uri == HOME and (page.meta or {}).get("urgent_care") != "full":
+        raise PluginError(f"docs/{HOME}: pointers on other pages link to its urgent-care card: "
+                          "add 'urgent_care: full' to its front matter.")
+    return markdown

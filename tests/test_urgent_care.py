@@ -1,0 +1,280 @@
+"""Urgent-care advice (issue 10): one source, the same words on every page
+that shows it, impossible to miss on a phone, right for the reader's country.
+
+The advice lives in docs/includes/urgent-care.yml and is rendered by
+overrides/hooks/urgent_care.py into the card `.urgent-card` (pages with
+`urgent_care: full`) or a one-line pointer to it (`urgent_care: pointer`).
+"""
+import html
+import re
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import NAV_MD, ROOT, run_axe, run_build, screenshot
+from guidekit import config as guide_config
+
+DOCS = ROOT / "docs"
+DATA = yaml.safe_load((DOCS / "includes" / "urgent-care.yml").read_text(encoding="utf-8"))
+REGION_NUMBERS = {"us": "911", "uk": "999"}
+PHONE = (393, 852)  # a common phone viewport, CSS pixels
+
+
+def front_matter(md):
+    text = (DOCS / md).read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---", 2)[1])
+
+
+def pages_with(mode):
+    return [md for md in NAV_MD if front_matter(md).get("urgent_care") == mode]
+
+
+FULL = pages_with("full")
+POINTER = pages_with("pointer")
+
+
+def squash(text):
+    return " ".join(html.unescape(text).split())
+
+
+def card_html(built):
+    cards = re.findall(r'<section class="urgent-card".*?</section>', built, re.S)
+    return cards
+
+
+def card_text(built):
+    """The card's visible words, tags removed, one space between words."""
+    cards = card_html(built)
+    assert len(cards) == 1, f"expected one urgent-care card, found {len(cards)}"
+    return squash(re.sub(r"<[^>]+>", " ", cards[0]))
+
+
+def overlay_build(tmp_path, body, name):
+    """Build the HTML with a temporary overlay beside mkdocs.yml (as a
+    hospital would write one); return the site folder."""
+    overlay = ROOT / f".test-urgent-{name}-{tmp_path.name}.yml"
+    overlay.write_text("INHERIT: mkdocs.yml\n" + body, encoding="utf-8")
+    try:
+        result = run_build(tmp_path / "site", config_file=overlay, pdf=False)
+    finally:
+        overlay.unlink()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp_path / "site"
+
+
+# --- the one source ----------------------------------------------------------------
+
+def test_pages_choose_the_card_or_a_pointer():
+    assert "index.md" in FULL, "Start here, where a frightened reader begins, must carry the card"
+    assert len(FULL) >= 4, f"pages with the full card: {FULL}"
+    missing = [md for md in NAV_MD if md not in FULL + POINTER]
+    assert not missing, f"every page of the guide shows the card or a pointer to it: {missing}"
+
+
+def test_every_item_cites_a_dated_source():
+    sources = DATA["sources"]
+    for key, src in sources.items():
+        assert re.search(r"\b(19|20)\d\d\b", str(src["date"])), f"source {key} has no year: {src['date']}"
+        assert str(src["url"]).startswith("https://"), f"source {key}: {src['url']}"
+    for tier in DATA["tiers"]:
+        for item in tier["items"]:
+            assert item["sources"], f"no source for: {item['text']}"
+            assert all(s in sources for s in item["sources"]), item
+
+
+def test_no_other_list_of_urgent_signs_in_the_pages():
+    """Warning and danger boxes are gone from the pages (the card replaced
+    them), and no item of the card is written again in a page."""
+    problems = []
+    for path in sorted(DOCS.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"^\s*(!!!|\?\?\?\+?)\s*(warning|danger|caution|attention)\b.*$", text, re.M):
+            problems.append(f"{path.name}: a '{m.group(2)}' box ({m.group(0).strip()[:60]}): use the urgent-care card")
+        flat = " ".join(text.lower().split())
+        for tier in DATA["tiers"]:
+            for item in tier["items"]:
+                # The first six words of each item are its fingerprint.
+                words = re.sub(r"\{[^}]+\}", "", item["text"]).lower().split()[:6]
+                if len(words) >= 4 and " ".join(words) in flat:
+                    problems.append(f"{path.name} repeats a card item: {' '.join(words)}...")
+    assert not problems, "\n".join(problems)
+
+
+def test_card_identical_wherever_it_appears(site):
+    texts = {md: card_text((site / guide_config.html_name(md)).read_text(encoding="utf-8"))
+             for md in FULL}
+    first = texts[FULL[0]]
+    assert len(first.split()) > 80, f"the card is too short to be the whole card: {first[:200]}"
+    for md, text in texts.items():
+        assert text == first, f"{md}: the card differs from {FULL[0]}'s"
+    # Every item of the data is in it.
+    for tier in DATA["tiers"]:
+        for item in tier["items"]:
+            start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
+            assert start in first, f"card item missing: {item['text']}"
+
+
+def test_pointer_pages_link_to_the_card(site):
+    for md in POINTER:
+        built = (site / guide_config.html_name(md)).read_text(encoding="utf-8")
+        assert not card_html(built), f"{md} is a pointer page but carries the card"
+        pointer = re.search(r'<p class="urgent-pointer">(.*?)</p>', built, re.S)
+        assert pointer, f"{md}: no pointer to the urgent-care card"
+        assert 'href="index.html#urgent-care"' in pointer.group(1), pointer.group(1)
+    assert 'id="urgent-care"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+# --- on a phone: first thing after Key points, body-size text, both palettes -------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_card_on_a_phone(server, open_page, scheme):
+    problems, colours = [], set()
+    for md in FULL:
+        page_name = guide_config.html_name(md)
+        page = open_page(server + page_name, width=PHONE[0], height=PHONE[1], color_scheme=scheme).page
+        info = page.evaluate("""() => {
+            const card = document.querySelector('article .urgent-card');
+            if (!card) return null;
+            const h2 = document.querySelector('article h2');
+            const key = document.querySelector('article .admonition.abstract');
+            const body = [...document.querySelectorAll('article > p')]
+                .find(p => !p.closest('.guide-page-info') && p.textContent.trim().length > 40);
+            const size = el => parseFloat(getComputedStyle(el).fontSize);
+            const heads = [...card.querySelectorAll('.urgent-card__heading, .urgent-card__title')]
+                .map(h => getComputedStyle(h).backgroundColor + ' / ' + getComputedStyle(h).color);
+            return {
+                beforeH2: !h2 || !!(card.compareDocumentPosition(h2) & Node.DOCUMENT_POSITION_FOLLOWING),
+                afterKeyPoints: !!key && !!(key.compareDocumentPosition(card) & Node.DOCUMENT_POSITION_FOLLOWING),
+                top: card.getBoundingClientRect().top + scrollY,
+                width: card.getBoundingClientRect().width,
+                article: document.querySelector('article').getBoundingClientRect().width,
+                itemSize: Math.min(...[...card.querySelectorAll('li')].map(size)),
+                bodySize: body ? size(body) : null,
+                heads,
+            };
+        }""")
+        if info is None:
+            problems.append(f"{page_name}: no urgent-care card")
+            continue
+        if not info["beforeH2"]:
+            problems.append(f"{page_name}: the card comes after the first H2")
+        if not info["afterKeyPoints"]:
+            problems.append(f"{page_name}: the card does not follow the Key points box")
+        if info["top"] > 2 * PHONE[1]:
+            problems.append(f"{page_name}: the card starts {info['top']:.0f} px down, past the second screen")
+        if info["width"] < info["article"] - 2:
+            problems.append(f"{page_name}: the card is not full width ({info['width']} of {info['article']} px)")
+        if info["bodySize"] is None or info["itemSize"] < info["bodySize"]:
+            problems.append(f"{page_name}: card text {info['itemSize']} px, body {info['bodySize']} px")
+        colours.add(tuple(info["heads"]))
+        if md == "index.md":
+            screenshot(page, f"urgent-card-{scheme}-{PHONE[0]}")
+    assert not problems, "\n".join(problems)
+    assert len(colours) == 1, f"the card's headers differ between pages: {colours}"
+    # The same solid headers in both palettes: remember this palette's.
+    _HEADER_COLOURS[scheme] = colours.pop()
+    if len(_HEADER_COLOURS) == 2:
+        assert _HEADER_COLOURS["light"] == _HEADER_COLOURS["dark"], _HEADER_COLOURS
+
+
+_HEADER_COLOURS = {}
+
+AXE_CARD = """
+tags => axe.run('.urgent-card, .urgent-pointer', {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(r => r.violations.map(v => v.id + ' (' + v.nodes.length + 'x): ' + v.help + ' at ' +
+                              v.nodes.slice(0, 2).map(n => n.target.join(' ')).join('; ')))
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_card_passes_axe_in_both_palettes(server, open_page, scheme):
+    problems = []
+    for md in ["index.md", FULL[-1], POINTER[0]]:
+        page = open_page(server + guide_config.html_name(md), color_scheme=scheme).page
+        run_axe(page, tags=["wcag2a"])  # loads axe-core into the page
+        problems += [f"{md}: {v}" for v in page.evaluate(AXE_CARD, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])]
+    assert not problems, "\n".join(problems)
+
+
+# --- the reader's country ------------------------------------------------------------
+
+def test_default_build_names_no_single_country_number(site):
+    for md in FULL + POINTER:
+        built = (site / guide_config.html_name(md)).read_text(encoding="utf-8")
+        for card in card_html(built):
+            text = squash(re.sub(r"<[^>]+>", " ", card))
+            assert "local emergency number" in text, f"{md}: {text[:200]}"
+            for number in REGION_NUMBERS.values():
+                assert not re.search(rf"\b{number}\b", text), f"{md}: the default card names {number}"
+
+
+@pytest.fixture(scope="module")
+def region_sites(tmp_path_factory):
+    """Sites built with extra.region us and uk; the uk one also with a
+    hospital's name and phone."""
+    sites = {}
+    for region in ("us", "uk"):
+        body = f"extra:\n  region: {region}\n"
+        if region == "uk":
+            body += ("  institution:\n    name: Test Valley Cancer Centre\n"
+                     "    phone: \"+44 100 000 0002\"\n    url: https://example.org/cancer\n")
+        sites[region] = overlay_build(tmp_path_factory.mktemp(f"region-{region}"), body, region)
+    return sites
+
+
+@pytest.mark.parametrize("region", ["us", "uk"])
+def test_region_build_shows_its_own_number_only(region_sites, region):
+    site = region_sites[region]
+    own = REGION_NUMBERS[region]
+    others = [n for r, n in REGION_NUMBERS.items() if r != region]
+    for md in FULL:
+        text = card_text((site / guide_config.html_name(md)).read_text(encoding="utf-8"))
+        assert re.search(rf"\bCall {own}\b", text), f"{region} {md}: no 'Call {own}' in {text[:200]}"
+        assert "local emergency number" not in text, f"{region} {md}: generic wording left"
+        for n in others:
+            assert not re.search(rf"\b{n}\b", text), f"{region} {md}: names another region's number {n}"
+
+
+def test_institution_phone_is_inside_the_card(region_sites):
+    built = (region_sites["uk"] / "index.html").read_text(encoding="utf-8")
+    card = card_html(built)[0]
+    assert "Test Valley Cancer Centre" in card
+    assert 'href="tel:+441000000002"' in card, "the hospital's number is not a working link in the card"
+
+
+def test_unknown_region_fails_clearly(tmp_path):
+    overlay = ROOT / f".test-urgent-bad-{tmp_path.name}.yml"
+    overlay.write_text("INHERIT: mkdocs.yml\nextra:\n  region: mars\n", encoding="utf-8")
+    try:
+        result = run_build(tmp_path / "site", config_file=overlay, pdf=False)
+    finally:
+        overlay.unlink()
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "extra.region" in out and "international, us, uk" in out, out[-600:]
+    assert "Traceback" not in out
+
+
+# --- on paper ---------------------------------------------------------------------------
+
+def test_card_prints_from_the_browser(server, open_page):
+    page = open_page(server + "supportive-care.html", media="print").page
+    visible = page.evaluate("""() => { const c = document.querySelector('.urgent-card');
+        return !!c && c.checkVisibility() && c.getBoundingClientRect().height > 100; }""")
+    assert visible, "the card is hidden in print"
+    pdf = page.pdf(format="A4")
+    assert len(pdf) > 1000
+
+
+def test_card_is_in_the_guide_pdf(site):
+    pdf = site / guide_config.load()["extra"]["pdf"]["file"]
+    text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    card = card_text((site / "index.html").read_text(encoding="utf-8"))
+    # Its headings and its items, in the printed words.
+    for tier in DATA["tiers"]:
+        for item in tier["items"]:
+            start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
+            assert start in text, f"not in the PDF: {item['text']}"
+    assert card.split()[0] in text
