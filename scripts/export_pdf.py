@@ -233,6 +233,9 @@ def main(argv=None):
     except ExportError as err:
         print(f"PDF export failed: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("PDF export interrupted", file=sys.stderr)
+        return 130
     for path in written:
         print(f"PDF: {path} ({path.stat().st_size // 1024} KiB, {args.paper})")
     print(f"PDF export took {time.monotonic() - started:.1f} s")
