@@ -3,11 +3,13 @@
 
     python3 scripts/reading_grade.py [PAGE.md ...] [--max GRADE]
 
-With no pages, every Markdown page under docs/ is scored. Only the prose a
+With no pages, every page under docs/ is scored (not the snippets in
+docs/includes/). Only the prose a
 reader reads is scored: front matter, headings, tables, code, HTML tags, link
 targets, abbreviation definitions and admonition markers are left out. Each
-paragraph and each list item counts as at least one sentence. Offline and
-standard library only: syllables are counted with a vowel-group rule.
+paragraph and each list item counts as at least one sentence. Offline:
+syllables are counted with a vowel-group rule; the front matter is read by
+guidekit.frontmatter, as the build reads it.
 
 Exits 1 when --max is given and a page scores above it.
 """
@@ -16,7 +18,8 @@ import pathlib
 import re
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from guidekit import ROOT, frontmatter
+
 DOCS = ROOT / "docs"
 # The ceiling the test suite holds (tests/test_content.py). The target in the
 # content guide is 8; this leaves a little room for unavoidable drug names.
@@ -27,7 +30,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 def prose(markdown):
     """Return the page's readable prose as a list of text blocks."""
-    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    text = frontmatter.body(markdown)
     text = re.sub(r"^(```|~~~).*?^\1", "", text, flags=re.S | re.M)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     blocks = []
@@ -94,7 +97,7 @@ def main(argv=None):
     ap.add_argument("pages", nargs="*", type=pathlib.Path)
     ap.add_argument("--max", type=float, default=None, help="fail above this grade")
     args = ap.parse_args(argv)
-    pages = args.pages or sorted(DOCS.rglob("*.md"))
+    pages = args.pages or frontmatter.pages(DOCS)
     worst = 0
     for page in pages:
         grade, words, sentences = score(prose(page.read_text(encoding="utf-8")))
@@ -107,4 +110,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    import bootstrap
+
+    bootstrap.run_inside(["requirements.txt"])
     sys.exit(main())

@@ -10,58 +10,42 @@ table, soonest review first. A page is:
 - DUE       when its next_review is today or has passed;
 - due soon  when its next_review falls within --soon days (default 30);
 - ok        otherwise;
-- MISSING   when a date is absent or not written as YYYY-MM-DD.
+- MISSING   when a date is absent or not written as YYYY-MM-DD (or the
+            front matter cannot be read: the reason is printed below).
 
 --today sets the date to compare with (default: the real date), so the
 output can be checked for any day. With --check the exit code is 1 when any
 page is DUE or MISSING (for a scheduled job); "due soon" alone does not fail.
 
-Standard library only: the front matter is simple `key: value` lines.
+The front matter is read by guidekit.frontmatter, as the build reads it.
 """
 import argparse
 import datetime
 import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from guidekit import ROOT, frontmatter
+
 DOCS = ROOT / "docs"
-SNIPPETS = "includes"  # docs/includes/ holds snippets, not pages
 
 DUE, SOON, OK, MISSING = "DUE", "due soon", "ok", "MISSING"
 
 
 def read_front_matter(path):
-    """Return the page's front matter as a dict of strings ({} if it has none)."""
-    lines = pathlib.Path(path).read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].strip() != "---":
-        return {}
-    meta = {}
-    for line in lines[1:]:
-        if line.strip() == "---":
-            return meta
-        if not line.strip() or line.lstrip().startswith("#") or ":" not in line:
-            continue
-        if line[0].isspace():       # a continuation line; not used by the guide
-            continue
-        key, value = line.split(":", 1)
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        meta[key.strip()] = value
-    return {}  # no closing '---': not front matter
+    """The page's front matter as a dict of strings ({} if it has none).
+    Raises frontmatter.FrontMatterError when it cannot be read."""
+    return frontmatter.read(path)
 
 
 def parse_date(value):
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        return frontmatter.as_date(value)
     except (TypeError, ValueError):
         return None
 
 
 def pages(docs=DOCS):
-    docs = pathlib.Path(docs)
-    return sorted(p for p in docs.rglob("*.md")
-                  if p.relative_to(docs).parts[0] != SNIPPETS)
+    return frontmatter.pages(docs)
 
 
 def review_table(docs=DOCS, today=None, soon=30):
@@ -70,7 +54,11 @@ def review_table(docs=DOCS, today=None, soon=30):
     docs = pathlib.Path(docs)
     rows = []
     for page in pages(docs):
-        meta = read_front_matter(page)
+        problem = ""
+        try:
+            meta = frontmatter.read(page, page.relative_to(docs.parent).as_posix())
+        except frontmatter.FrontMatterError as err:
+            meta, problem = {}, str(err)
         last = parse_date(meta.get("last_reviewed"))
         nxt = parse_date(meta.get("next_review"))
         if last is None or nxt is None:
@@ -84,6 +72,7 @@ def review_table(docs=DOCS, today=None, soon=30):
             "next_review": meta.get("next_review", ""),
             "days_left": days_left,
             "status": status,
+            "problem": problem,
         })
     # Missing dates first, then the soonest review.
     rows.sort(key=lambda r: (r["days_left"] is not None,
@@ -116,6 +105,9 @@ def main(argv=None):
         print(f"review_dates: no pages under {args.docs}")
         return 1 if args.check else 0
     print(format_table(rows))
+    for r in rows:
+        if r["problem"]:
+            print(r["problem"])
     count = lambda s: sum(r["status"] == s for r in rows)
     print(f"\n{len(rows)} pages on {today.isoformat()}: {count(DUE)} due, "
           f"{count(SOON)} due within {args.soon} days, {count(MISSING)} without valid dates.")
@@ -125,4 +117,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    import bootstrap
+
+    bootstrap.run_inside(["requirements.txt"])
     sys.exit(main())

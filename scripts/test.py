@@ -4,23 +4,26 @@
     python3 scripts/test.py [PYTEST ARGS...]
 
 Sets up .venv/ with requirements-test.txt; the browser checks need Debian's
-chromium and chromium-driver, the PDF checks poppler-utils, the HTML checker
-Java, and axe-core and vnu-jar come from the npm registry (tests/package.json,
+chromium (driven by Playwright through guidekit.browser; $GUIDE_CHROMIUM
+names another binary), the PDF checks poppler-utils, the HTML checker Java,
+and axe-core and vnu-jar come from the npm registry (tests/package.json,
 locked). Run as root on Debian, it installs what is missing; otherwise it
 says what to install. The tests build the site themselves, once per session.
+
+One test (tests/test_content.py, copycheck) compares the pages with the
+source notes in ../shared/sources; without that folder it is skipped, and
+pytest's summary says so.
 """
-import os
 import pathlib
 import shutil
 import subprocess
 import sys
 
+import bootstrap
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import bootstrap  # noqa: E402
 
 DEBIAN = {  # command -> Debian package
-    "chromedriver": "chromium-driver",
     "pdftoppm": "poppler-utils",
     "pdftotext": "poppler-utils",
     "java": "default-jre-headless",
@@ -30,10 +33,14 @@ DEBIAN = {  # command -> Debian package
 
 def system_tools():
     missing = sorted({pkg for cmd, pkg in DEBIAN.items() if not shutil.which(cmd)})
-    if not bootstrap.find_chromium():
+    from guidekit import browser
+
+    try:
+        have_chromium = browser.chromium_path()
+    except browser.BrowserError as err:  # $GUIDE_CHROMIUM names no program: say so
+        sys.exit(f"setup: {err}")
+    if not have_chromium:
         missing.append("chromium")
-        if "chromium-driver" not in missing:
-            missing.append("chromium-driver")
     if missing:
         bootstrap.apt_install(missing, "the tests need " + ", ".join(missing))
 

@@ -2,9 +2,12 @@
 to fix, and the last good site stays where it was.
 
 Each case copies mkdocs.yml, docs/ and overrides/ into a temporary folder,
-breaks one thing, and runs the README's build command (scripts/build.py)
-into a site folder that already holds a "previous good site".
+breaks one thing (in a page, or in a hospital overlay beside mkdocs.yml),
+and runs the README's build command (scripts/build.py) into a site folder
+that already holds a "previous good site". The sources must come out of a
+failed build exactly as they went in.
 """
+import hashlib
 import re
 import shutil
 
@@ -26,14 +29,37 @@ def project(tmp_path):
     return copy
 
 
-@pytest.fixture
-def previous_site(tmp_path):
-    """A folder holding a stand-in for the last good site."""
-    site = tmp_path / "out" / "site"
+SITE_FILES = ["assets", "content-security-policy.txt", "index.html", "marker.txt", "sitemap.xml"]
+
+
+def make_previous_site(site):
+    """A stand-in for the last good site: what the build recognises as a
+    site it made (index.html, sitemap.xml, assets/, the policy file)."""
     site.mkdir(parents=True)
     (site / "index.html").write_text(f"<p>{MARKER}</p>\n", encoding="utf-8")
     (site / "marker.txt").write_text(MARKER, encoding="utf-8")
+    (site / "sitemap.xml").write_text("<urlset/>\n", encoding="utf-8")
+    (site / "content-security-policy.txt").write_text("default-src 'self'\n", encoding="utf-8")
+    (site / "assets").mkdir()
     return site
+
+
+def assert_previous_site_untouched(site):
+    assert (site / "index.html").read_text(encoding="utf-8") == f"<p>{MARKER}</p>\n"
+    assert (site / "marker.txt").read_text(encoding="utf-8") == MARKER
+    assert sorted(p.name for p in site.iterdir()) == SITE_FILES
+
+
+@pytest.fixture
+def previous_site(tmp_path):
+    """A folder holding a stand-in for the last good site."""
+    return make_previous_site(tmp_path / "out" / "site")
+
+
+def snapshot(folder):
+    """{relative path: sha256} of every file under folder."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def append(path, text):
@@ -74,6 +100,42 @@ def add_page_outside_nav(docs):
     (docs / "new-page.md").write_text(NEW_PAGE, encoding="utf-8")
 
 
+def unclosed_front_matter(docs):
+    text = (docs / "faq.md").read_text(encoding="utf-8")
+    head, rest = text.split("\n---\n", 1)   # drop the closing line
+    (docs / "faq.md").write_text(head + "\n\n" + rest, encoding="utf-8")
+
+
+def rename_key(docs):
+    text = (docs / "faq.md").read_text(encoding="utf-8")
+    (docs / "faq.md").write_text(text.replace("\ntitle:", "\ntitel:", 1), encoding="utf-8")
+
+
+def image_without_alt(docs):
+    append(docs / "faq.md", "\n\n![](assets/figures/path-after-progression.svg)\n")
+
+
+def unknown_admonition(docs):
+    append(docs / "faq.md", "\n\n!!! tipp\n\n    A tip with a typo in its type.\n")
+
+
+def duplicate_abbreviation(docs):
+    append(docs / "includes" / "abbreviations.md", "*[CT]: Connecticut\n")
+
+
+def script_in_page(docs):
+    append(docs / "faq.md", "\n\n<script>document.title = 'changed';</script>\n")
+
+
+def handler_in_page(docs):
+    append(docs / "faq.md", '\n\n<p onmouseover="document.title = 1">Hover here.</p>\n')
+
+
+def abbreviation_line(docs, name):
+    lines = (docs / "includes" / "abbreviations.md").read_text(encoding="utf-8").splitlines()
+    return [str(i) for i, line in enumerate(lines, 1) if line.startswith(f"*[{name}]:")]
+
+
 # (case id, how to break the copy, the file the message must name,
 #  words the message must contain that say what to fix)
 CASES = [
@@ -88,6 +150,21 @@ CASES = [
      "faq.md", ["last_reviewed", "YYYY-MM-DD"]),
     ("date-impossible", lambda d: set_front_matter(d / "faq.md", "last_reviewed", "2026-13-45"),
      "faq.md", ["last_reviewed", "YYYY-MM-DD"]),
+    ("front-matter-not-closed", unclosed_front_matter, "docs/faq.md",
+     ["front matter", "is not closed", "'---'"]),
+    ("unknown-front-matter-key", rename_key, "docs/faq.md",
+     ["unknown key 'titel'", "Did you mean 'title'?"]),
+    ("next-review-before-last", lambda d: set_front_matter(d / "faq.md", "next_review", "2026-01-01"),
+     "docs/faq.md", ["'next_review' (2026-01-01)", "'last_reviewed' (2026-11-23)"]),
+    ("image-without-alt", image_without_alt, "docs/faq.md",
+     ["path-after-progression.svg", "no alt text", "![What the figure shows]"]),
+    ("unknown-admonition", unknown_admonition, "docs/faq.md",
+     ["unknown admonition type 'tipp'", "Did you mean 'tip'?"]),
+    ("duplicate-abbreviation", duplicate_abbreviation, "docs/includes/abbreviations.md",
+     ["'CT' is defined more than once", "Keep one meaning"]),
+    ("script-in-page", script_in_page, "docs/faq.md", ["<script>", "remove it"]),
+    ("event-handler-in-page", handler_in_page, "docs/faq.md",
+     ["inline event handler", "onmouseover", "Remove it"]),
 ]
 
 
@@ -101,6 +178,7 @@ def leftovers(site):
 def test_bad_input_fails_clearly_and_keeps_previous_site(project, previous_site, breaks,
                                                          filename, fix_words):
     breaks(project / "docs")
+    sources = snapshot(project)
     result = run_build(previous_site, config_file=project / "mkdocs.yml", pdf=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the build should fail:\n{output}"
@@ -108,11 +186,107 @@ def test_bad_input_fails_clearly_and_keeps_previous_site(project, previous_site,
     for words in fix_words:
         assert words in output, f"the message does not say {words!r}:\n{output}"
     assert "Traceback" not in output, f"a crash, not a message:\n{output}"
-    # The last good site is untouched and nothing half-built is left about.
-    assert (previous_site / "index.html").read_text(encoding="utf-8") == f"<p>{MARKER}</p>\n"
-    assert (previous_site / "marker.txt").read_text(encoding="utf-8") == MARKER
-    assert sorted(p.name for p in previous_site.iterdir()) == ["index.html", "marker.txt"]
+    # The last good site and the sources are untouched, and nothing
+    # half-built is left about.
+    assert_previous_site_untouched(previous_site)
+    assert snapshot(project) == sources, "the build changed its sources"
     assert not leftovers(previous_site), f"left behind: {leftovers(previous_site)}"
+
+
+def test_duplicate_abbreviation_names_both_lines(project, previous_site):
+    duplicate_abbreviation(project / "docs")
+    first, second = abbreviation_line(project / "docs", "CT")
+    result = run_build(previous_site, config_file=project / "mkdocs.yml", pdf=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert f"on lines {first} and {second}" in output, output
+    assert_previous_site_untouched(previous_site)
+
+
+# --- a hospital's overlay ---------------------------------------------------------
+
+OVERLAY = """INHERIT: mkdocs.yml
+extra:
+  institution:
+    name: {name}
+    phone: {phone}
+    url: https://www.example-hospital.org/cancer-care
+"""
+
+
+def write_overlay(project, text):
+    overlay = project / "hospital.yml"
+    overlay.write_text(text, encoding="utf-8")
+    return overlay
+
+
+@pytest.mark.parametrize("phone, read_as", [("01000000000", "134217728"),
+                                            ("+442071234567", "442071234567")],
+                         ids=["leading-zero", "leading-plus"])
+def test_unquoted_phone_number_fails_with_how_to_quote_it(project, previous_site, phone, read_as):
+    overlay = write_overlay(project, OVERLAY.format(name="St Elsewhere", phone=phone))
+    sources = snapshot(project)
+    result = run_build(previous_site, config_file=overlay, pdf=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "hospital.yml" in output and "extra.institution.phone" in output, output
+    assert read_as in output, f"the message does not show what YAML made of it:\n{output}"
+    assert 'phone: "0100 000 0000"' in output, f"the message does not show how to quote:\n{output}"
+    assert "Traceback" not in output, output
+    assert_previous_site_untouched(previous_site)
+    assert snapshot(project) == sources
+
+
+def test_quoted_phone_number_keeps_its_plus(project, tmp_path):
+    overlay = write_overlay(project, OVERLAY.format(name="St Elsewhere", phone='"+44 20 7123 4567"'))
+    site = tmp_path / "branded"
+    result = run_build(site, config_file=overlay, pdf=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (site / "faq.html").read_text(encoding="utf-8")
+    assert 'href="tel:+442071234567"' in page
+    assert "tel:442071234567" not in page
+
+
+def test_overlay_without_inherit_says_how_to_start_it(project, previous_site):
+    overlay = write_overlay(project, OVERLAY.replace("INHERIT: mkdocs.yml\n", "").format(
+        name="St Elsewhere", phone='"0100 000 0000"'))
+    result = run_build(previous_site, config_file=overlay, pdf=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "hospital.yml" in output, output
+    assert "INHERIT: mkdocs.yml" in output, output
+    assert "Required configuration not provided" not in output, output
+    assert len(output.strip().splitlines()) == 1, f"not one clear line:\n{output}"
+    assert_previous_site_untouched(previous_site)
+
+
+SCRIPT = "<script>document.title='INJECTED'</script>"
+HANDLER = "<img src=x onerror=alert(1)>"
+
+
+def test_institution_values_are_escaped_everywhere(project, tmp_path):
+    """Markup in an overlay's values is shown as text on every page and on
+    the print page (the PDF's source): never run, never made into a file."""
+    overlay = write_overlay(project, f"""INHERIT: mkdocs.yml
+extra:
+  institution:
+    name: "{SCRIPT} & Co"
+    phone: "0100 000 0000"
+    url: https://www.example-hospital.org/cancer-care
+    url_text: "{HANDLER}"
+    reviewed_by: "{SCRIPT}"
+""")
+    site = tmp_path / "branded"
+    result = run_build(site, config_file=overlay, pdf=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    escaped = "&lt;script&gt;document.title=&#39;INJECTED&#39;&lt;/script&gt; &amp; Co"
+    for name in ("faq.html", "index.html", "print_page.html"):
+        page = (site / name).read_text(encoding="utf-8")
+        assert escaped in page, f"{name} does not show the name as text"
+        assert "INJECTED'</script>" not in page and "<img src=x" not in page, name
+    # Nothing of it became a trusted script file.
+    for js in (site / "assets" / "inline").glob("*.js"):
+        assert "INJECTED" not in js.read_text(encoding="utf-8"), js.name
 
 
 def test_good_build_replaces_previous_site(project, previous_site):

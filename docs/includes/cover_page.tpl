@@ -6,7 +6,10 @@
     root. Styled by docs/assets/stylesheets/print.css (.guide-cover).
 
     Edition date: config.extra.pdf.edition when set (a date or text),
-    otherwise the newest `last_reviewed` date of the pages in the guide. -#}
+    otherwise the newest `last_reviewed` date of the pages in the guide.
+
+    Every value is escaped (`| e`): the environment does not autoescape, and
+    an overlay's text must never become markup in the print page or PDF. -#}
 {%- set inst = config.extra.institution or {} -%}
 {%- set pdf = config.extra.pdf or {} -%}
 {#- No `namespace` in that environment: collect the dates in a list. -#}
@@ -23,16 +26,16 @@
   {%- if inst.name %}
   <div class="guide-cover__institution">
     {%- if inst.logo %}
-    <img class="guide-cover__logo" src="{{ inst.logo }}" alt="" width="56" height="56">
+    <img class="guide-cover__logo" src="{{ inst.logo | e }}" alt="" width="56" height="56">
     {%- endif %}
-    <p class="guide-cover__institution-name">{{ inst.name }}</p>
+    <p class="guide-cover__institution-name">{{ inst.name | e }}</p>
   </div>
   {%- endif %}
 
   <p class="guide-cover__kicker">A guide for patients and the people who care for them</p>
-  <h1 class="guide-cover__title">{{ config.plugins['print-site'].config.print_page_title or config.site_name }}</h1>
+  <h1 class="guide-cover__title">{{ (config.plugins['print-site'].config.print_page_title or config.site_name) | e }}</h1>
   {%- if config.site_description %}
-  <p class="guide-cover__subtitle">{{ config.site_description }}</p>
+  <p class="guide-cover__subtitle">{{ config.site_description | e }}</p>
   {%- endif %}
 
   {%- if edition %}
@@ -40,30 +43,30 @@
     {%- if edition.strftime is defined %}
     <time datetime="{{ edition.isoformat() }}">{{ edition.day }} {{ edition.strftime('%B %Y') }}</time>
     {%- else %}
-    {{ edition }}
+    {{ edition | e }}
     {%- endif %}
   </p>
   {%- endif %}
 
   {%- if inst.name and (inst.phone or inst.url) %}
   <div class="guide-cover__contact">
-    <p>Questions about your care? Ask your care team at {{ inst.name }}
-      {%- if inst.phone %}: call <strong>{{ inst.phone }}</strong>{% endif %}.
-      {%- if inst.url %}<br>{{ inst.url_text or inst.url }}{% endif %}
+    <p>Questions about your care? Ask your care team at {{ inst.name | e }}
+      {%- if inst.phone %}: call <strong>{{ inst.phone | e }}</strong>{% endif %}.
+      {%- if inst.url %}<br>{{ (inst.url_text or inst.url) | e }}{% endif %}
     </p>
     {%- if inst.reviewed_by %}
-    <p class="guide-cover__review">{{ inst.reviewed_by }}</p>
+    <p class="guide-cover__review">{{ inst.reviewed_by | e }}</p>
     {%- endif %}
   </div>
   {%- endif %}
 
   {%- if config.extra.disclaimer %}
   <div class="guide-cover__disclaimer" role="note" aria-label="Disclaimer">
-    <p><strong>Important.</strong> {{ config.extra.disclaimer }}</p>
+    <p><strong>Important.</strong> {{ config.extra.disclaimer | e }}</p>
   </div>
   {%- endif %}
 
   {%- if config.copyright %}
-  <p class="guide-cover__copyright">{{ config.copyright }}</p>
+  <p class="guide-cover__copyright">{{ config.copyright | e }}</p>
   {%- endif %}
 </div>

@@ -4,13 +4,23 @@ A hospital's overlay config (see hospital-overlay.example.yml) sets
 extra.institution. This hook checks it and, when `logo` names a file beside
 the overlay (rather than inside docs/), publishes that file as
 assets/branding/<name> so the templates can show it. The templates
-(overrides/partials/institution.html, the PDF cover) do the rest.
+(overrides/partials/institution.html, the PDF cover) do the rest; they
+escape every value (`| e`), so a name such as "A & B" prints as written and
+no value can add markup or a script to a page.
+
+Every value must be text. YAML reads an unquoted phone number as a number
+(01000000000 is octal, 134217728; +44... loses its +), so a phone number that
+is not quoted fails the build with the line to write instead.
 """
 import pathlib
+import re
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+# A phone number as people write it; its tel: address is the same without
+# the separators (the templates drop them), so a leading + stays.
+PHONE = re.compile(r"^\s*\+?[\d\s().-]*\d[\d\s().-]*$")
 KNOWN = {"name", "phone", "url", "url_text", "logo", "feedback_email", "reviewed_by"}
 
 
@@ -25,6 +35,20 @@ def on_config(config, **kwargs):
     if unknown:
         raise PluginError(f"{config.config_file_path}: extra.institution has unknown key(s) "
                           f"{', '.join(unknown)}. Known keys: {', '.join(sorted(KNOWN))}.")
+    phone = inst.get("phone")
+    if phone is not None and not isinstance(phone, str):
+        raise PluginError(f"{config.config_file_path}: extra.institution.phone must be in quotes: "
+                          f"YAML read it as the number {phone!r}, which would lose a leading "
+                          "0 or +. Write it as text, for example  phone: \"0100 000 0000\"")
+    for key, value in inst.items():
+        if value is not None and not isinstance(value, str):
+            raise PluginError(f"{config.config_file_path}: extra.institution.{key} must be text "
+                              f"(it is {value!r}). Put the value in quotes, for example  "
+                              f"{key}: \"...\"")
+    if phone and phone.strip() and not PHONE.match(phone):
+        raise PluginError(f"{config.config_file_path}: extra.institution.phone is '{phone}'. Write "
+                          "only the number patients call (digits, spaces, - ( ) . and a leading "
+                          "+), for example  phone: \"0100 000 0000\"")
     missing = [k for k in ("name", "phone", "url") if not str(inst.get(k) or "").strip()]
     if missing:
         raise PluginError(f"{config.config_file_path}: extra.institution needs "
