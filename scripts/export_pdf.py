@@ -141,7 +141,6 @@ def _print_page(c, source, footer_title, paper):
                               f"{', '.join(dict.fromkeys(refused))} (the printed pages may load "
                               "only file: and data: addresses; remove the reference from the page)")
 
-    ms = lambda step: DEADLINES[step] * 1000  # noqa: E731 (Playwright's own timeouts, in ms)
     with c.step(f"opening a tab for {name}", DEADLINES["load"]):
         context = c.browser.new_context()
         # Everything but local files is refused, and listed. Dialogs (alert,
@@ -150,7 +149,9 @@ def _print_page(c, source, footer_title, paper):
         page = context.new_page()
     try:
         with c.step(f"loading {name}", DEADLINES["load"]):
-            page.goto(source.as_uri(), wait_until="load", timeout=ms("load"))
+            # Playwright's own timeout is a backstop: the step's deadline
+            # comes first, stops the browser and names the step.
+            page.goto(source.as_uri(), wait_until="load", timeout=(DEADLINES["load"] + 10) * 1000)
         with c.step(f"preparing {name} (opening collapsed blocks, waiting for fonts and images)",
                     DEADLINES["prepare"]):
             page.evaluate(PREPARE)

@@ -59,9 +59,11 @@ def _first_visit(c, url):
         page.on("request", lambda request: seen.append(request.url))
     try:
         with c.step(f"loading {url}", DEADLINES["load"]):
-            page.goto(url, wait_until="load", timeout=DEADLINES["load"] * 1000)
+            # Playwright's timeouts are backstops: the step's deadline comes
+            # first, stops the browser and names the step.
+            page.goto(url, wait_until="load", timeout=(DEADLINES["load"] + 10) * 1000)
         with c.step(f"waiting for {url} to go quiet", DEADLINES["idle"]):
-            page.wait_for_load_state("networkidle", timeout=DEADLINES["idle"] * 1000)
+            page.wait_for_load_state("networkidle", timeout=(DEADLINES["idle"] + 10) * 1000)
     finally:
         try:
             with c.step(f"closing {url}", DEADLINES["close"]):

@@ -93,13 +93,21 @@ def test_a_browser_that_never_answers_fails_naming_the_step(tmp_path, monkeypatc
 
 
 @needs_chromium
-def test_a_page_that_never_loads_is_stopped_at_its_deadline(tmp_path, monkeypatch, launches):
+@pytest.mark.parametrize("script, steps", [
     # The parser never gets past this script, so the load event never comes.
-    site = write_site(tmp_path / "site", print_body="<script>for (;;) {}</script>")
-    monkeypatch.setitem(export_pdf.DEADLINES, "load", 5)
+    ("for (;;) {}", ["loading"]),
+    # Loads, then the page is busy for ever: preparing or printing never ends.
+    ('addEventListener("load", () => setTimeout(() => { for (;;) {} }, 0))', ["preparing", "printing"]),
+], ids=["while-loading", "after-loading"])
+def test_a_page_that_never_finishes_is_stopped_at_its_deadline(tmp_path, monkeypatch, launches, script, steps):
+    site = write_site(tmp_path / "site", print_body=f"<script>{script}</script>")
+    for step in ("load", "prepare", "print"):
+        monkeypatch.setitem(export_pdf.DEADLINES, step, 5)
     with pytest.raises(export_pdf.ExportError) as err:
         export_pdf.export(site)
-    assert f"loading {config.print_page()}" in str(err.value), str(err.value)
+    message = str(err.value)
+    assert any(f"{step} {config.print_page()}" in message for step in steps), message
+    assert "no answer" in message, message
     assert launches, "the export started no browser"
     for marker in launches:
         assert not processes_with(marker), f"Chromium outlived the export: {processes_with(marker)[:3]}"
