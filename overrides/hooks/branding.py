@@ -21,7 +21,8 @@ from mkdocs.structure.files import File
 # A phone number as people write it; its tel: address is the same without
 # the separators (the templates drop them), so a leading + stays.
 PHONE = re.compile(r"^\s*\+?[\d\s().-]*\d[\d\s().-]*$")
-KNOWN = {"name", "phone", "url", "url_text", "logo", "feedback_email", "reviewed_by"}
+KNOWN = {"name", "phone", "urgent_phone", "url", "url_text", "logo", "feedback_email", "reviewed_by"}
+PHONES = ("phone", "urgent_phone")  # urgent_phone: the 24-hour line, in the urgent-care card
 
 
 def on_config(config, **kwargs):
@@ -35,20 +36,23 @@ def on_config(config, **kwargs):
     if unknown:
         raise PluginError(f"{config.config_file_path}: extra.institution has unknown key(s) "
                           f"{', '.join(unknown)}. Known keys: {', '.join(sorted(KNOWN))}.")
-    phone = inst.get("phone")
-    if phone is not None and not isinstance(phone, str):
-        raise PluginError(f"{config.config_file_path}: extra.institution.phone must be in quotes: "
-                          f"YAML read it as the number {phone!r}, which would lose a leading "
-                          "0 or +. Write it as text, for example  phone: \"0100 000 0000\"")
+    for key in PHONES:
+        number = inst.get(key)
+        if number is not None and not isinstance(number, str):
+            raise PluginError(f"{config.config_file_path}: extra.institution.{key} must be in quotes: "
+                              f"YAML read it as the number {number!r}, which would lose a leading "
+                              f"0 or +. Write it as text, for example  {key}: \"0100 000 0000\"")
     for key, value in inst.items():
         if value is not None and not isinstance(value, str):
             raise PluginError(f"{config.config_file_path}: extra.institution.{key} must be text "
                               f"(it is {value!r}). Put the value in quotes, for example  "
                               f"{key}: \"...\"")
-    if phone and phone.strip() and not PHONE.match(phone):
-        raise PluginError(f"{config.config_file_path}: extra.institution.phone is '{phone}'. Write "
-                          "only the number patients call (digits, spaces, - ( ) . and a leading "
-                          "+), for example  phone: \"0100 000 0000\"")
+    for key in PHONES:
+        number = inst.get(key)
+        if number and number.strip() and not PHONE.match(number):
+            raise PluginError(f"{config.config_file_path}: extra.institution.{key} is '{number}'. Write "
+                              "only the number patients call (digits, spaces, - ( ) . and a leading "
+                              f"+), for example  {key}: \"0100 000 0000\"")
     missing = [k for k in ("name", "phone", "url") if not str(inst.get(k) or "").strip()]
     if missing:
         raise PluginError(f"{config.config_file_path}: extra.institution needs "

@@ -2,10 +2,10 @@
 
 The advice lives in one data file, docs/includes/urgent-care.yml: two tiers
 (call the emergency number now; call the 24-hour cancer line now), each item
-with its sources, and the words that differ by country under `regions:`.
-`extra.region` in the config (international, the default; us; uk) picks the
-country; a hospital's overlay sets it, and its `extra.institution.phone`
-appears inside the card.
+with its sources. The words that differ by country (the emergency number,
+the name of the after-hours line) come from the reader's region
+(overrides/hooks/region.py, `extra.region`); a hospital's overlay sets it,
+and its `extra.institution.phone` appears inside the card.
 
 A page asks for the card in its front matter:
 
@@ -24,7 +24,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 DATA = "includes/urgent-care.yml"
-REGIONS = ("international", "us", "uk")
 MODES = ("full", "pointer", "none")
 ANCHOR = "urgent-care"
 HOME = "index.md"           # the page whose card the pointers link to
@@ -51,9 +50,6 @@ def _load(config):
                 problems.append(f"item '{item.get('text', '?')[:40]}' cites no source")
             problems += [f"item '{item.get('text', '?')[:40]}' cites unknown source '{c}'"
                          for c in cited if c not in sources]
-    for region in REGIONS:
-        if region not in (data.get("regions") or {}):
-            problems.append(f"regions has no '{region}' entry")
     if len(data.get("tiers") or []) != 2:
         problems.append("there must be exactly two tiers (emergency number; 24-hour line)")
     if problems:
@@ -61,12 +57,8 @@ def _load(config):
     return data
 
 
+@event_priority(-10)  # after overrides/hooks/region.py has chosen the region's words
 def on_config(config, **kwargs):
-    region = config.extra.get("region") or "international"
-    if region not in REGIONS:
-        raise PluginError(f"{config.config_file_path}: extra.region is '{region}'. "
-                          f"Use one of: {', '.join(REGIONS)} (see docs/hosting.md).")
-    config.extra["region"] = region
     _state["data"] = _load(config)
     # Pages are rendered before on_env: the card gets its own theme
     # environment (the same loaders, overrides/ first).
@@ -78,7 +70,7 @@ def card_context(config):
     """What the templates need: the region's words, the tiers with their
     sources numbered in order of first use, and the institution."""
     data = _state["data"]
-    region = data["regions"][config.extra["region"]]
+    region = config.extra["region_words"]
     numbers, cited = {}, []
     tiers = []
     for tier in data["tiers"]:
@@ -97,7 +89,10 @@ def card_context(config):
     return {"region": region, "tiers": tiers, "sources": cited,
             "notes": [n.format(**region) for n in data.get("notes") or []],
             "title": data["title"], "checked": f"{data['checked'].day} {data['checked']:%B %Y}",
-            "institution": config.extra.get("institution") or {}}
+            "institution": config.extra.get("institution") or {},
+            # tel: addresses keep only the digits and a leading +.
+            "tel": {k: re.sub(r"[^\d+]", "", str(v)) for k, v in
+                    (config.extra.get("institution") or {}).items() if k in ("phone", "urgent_phone") and v}}
 
 
 KEY_POINTS = re.compile(r'<div class="admonition abstract">.*?</div>\n?', re.S)

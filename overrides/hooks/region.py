@@ -1,0 +1,87 @@
+"""The reader's country: one setting, `extra.region`, for every word of the
+guide that differs by country.
+
+Values: international (the default: right for any English reader, naming no
+single country's emergency number), us, uk. The words live in
+docs/includes/regions.yml: the emergency number and the after-hours line
+(used by the urgent-care card, overrides/hooks/urgent_care.py), helplines and
+where to look for clinical trials. A hospital sets `extra.region` in its
+overlay (docs/hosting.md).
+
+Pages ask for a region's list with a marker on a line of its own, which
+other Markdown tools simply ignore:
+
+    <!-- region: helplines -->
+    <!-- region: trial-registers -->
+"""
+import pathlib
+import re
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+DATA = "includes/regions.yml"
+REGIONS = ("international", "us", "uk")
+LISTS = ("helplines", "trial-registers")
+MARKER = re.compile(r"<!--\s*region:\s*([\w-]+)\s*-->")
+WORDS = ("emergency", "emergency_now", "emergency_department", "line_now", "line_missing",
+         "fever", "paracetamol", "crisis", "pointer_lead", "pointer_link")
+
+
+def on_config(config, **kwargs):
+    region = config.extra.get("region") or "international"
+    if region not in REGIONS:
+        raise PluginError(f"{config.config_file_path}: extra.region is '{region}'. "
+                          f"Use one of: {', '.join(REGIONS)} (see docs/hosting.md).")
+    path = pathlib.Path(config["docs_dir"]) / DATA
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise PluginError(f"{path}: cannot read the regions' words ({err}).") from err
+    problems = []
+    for name in REGIONS:
+        words = (data or {}).get(name) or {}
+        problems += [f"{name} has no '{w}'" for w in WORDS if not str(words.get(w) or "").strip()]
+        for lst in LISTS:
+            entries = words.get(lst.replace("-", "_")) or []
+            if not entries:
+                problems.append(f"{name} has no {lst}")
+            for entry in entries:
+                problems += [f"{name} {lst}: '{entry.get('name', '?')}' has no {f}"
+                             for f in ("name", "what", "url", "checked") if not str(entry.get(f) or "").strip()]
+    if problems:
+        raise PluginError(f"{path}: " + "; ".join(problems) + ".")
+    config.extra["region"] = region
+    # What the other hooks and the templates use: the chosen region's words.
+    config.extra["region_words"] = data[region]
+    return config
+
+
+def _render_list(entries):
+    items = []
+    for e in entries:
+        esc = lambda v: str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        phone = ""
+        if e.get("phone"):
+            # 1-800-4-CANCER (1-800-422-6237): dial the digits in brackets.
+            dial = re.search(r"\(([\d\s+-]+)\)", str(e["phone"]))
+            tel = re.sub(r"[^\d+]", "", dial.group(1) if dial else str(e["phone"]))
+            phone = f' Call <a href="tel:{tel}">{esc(e["phone"])}</a>'
+            phone += f", {esc(e['hours'])}." if e.get("hours") else "."
+        items.append(f'<li><a href="{esc(e["url"])}">{esc(e["name"])}</a>: {esc(e["what"])}.{phone}</li>')
+    return '<ul class="guide-region-list">' + "".join(items) + "</ul>"
+
+
+@event_priority(50)  # before the print-site plugin saves the page for the PDF
+def on_page_content(html, page, config, files, **kwargs):
+    words = config.extra["region_words"]
+
+    def replace(match):
+        name = match.group(1)
+        if name not in LISTS:
+            raise PluginError(f"docs/{page.file.src_uri}: unknown region marker '{name}'. "
+                              f"Use one of: {', '.join(LISTS)}.")
+        return _render_list(words[name.replace("-", "_")])
+
+    return MARKER.sub(replace, html)
