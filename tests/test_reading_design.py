@@ -1,0 +1,75 @@
+"""The reading design (issue 14), measured in Chromium: no small print where
+it matters, and headings that lead.
+
+- Boxes (Key points, questions, tips, the disclaimer; their titles too),
+  collapsible blocks and tables are set at the body text's size.
+- H1 and H2 are in the full text colour at weight 600 or more, and H1 > H2 > H3
+  in size.
+- On a phone, no heading ends in a blank line left by its permalink mark.
+"""
+import pytest
+
+from conftest import NAV_PAGES
+
+MEASURE = """() => {
+  const article = document.querySelector('article');
+  const size = el => parseFloat(getComputedStyle(el).fontSize);
+  const body = [...article.querySelectorAll(':scope > p:not([class])')]
+      .find(p => !p.closest('.guide-page-info') && p.textContent.trim().length > 40);
+  const small = [];
+  const selectors = ['.admonition > p', '.admonition li', '.admonition-title', 'details > summary',
+                     'details > p', 'table td', 'table th'];
+  for (const sel of selectors) {
+    for (const el of article.querySelectorAll(sel)) {
+      if (el.closest('.urgent-card')) continue;          // measured in test_urgent_care.py
+      if (size(el) < size(body) - 0.01) small.push(sel + ' ' + size(el) + 'px: ' + el.textContent.trim().slice(0, 40));
+    }
+  }
+  const heads = ['h1', 'h2', 'h3'].map(t => article.querySelector(t)).map(h => h && {
+      tag: h.tagName, weight: +getComputedStyle(h).fontWeight, color: getComputedStyle(h).color,
+      size: size(h), lines: Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight)),
+      textLines: (() => { const r = document.createRange(); r.selectNodeContents(h.firstChild || h);
+                          return Math.round(r.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight)); })()});
+  return {body: size(body), bodyColor: getComputedStyle(body).color, small: small.slice(0, 5),
+          count: small.length, heads};
+}"""
+
+BLANK_LINES = """() => [...document.querySelectorAll('article h1, article h2, article h3')].filter(h => {
+  const link = h.querySelector('.headerlink');
+  if (!link || getComputedStyle(link).display === 'none') return false;
+  const text = document.createRange(); text.selectNodeContents(h); text.setEndBefore(link);
+  const last = [...text.getClientRects()].pop();
+  return last && link.getBoundingClientRect().top > last.bottom - 1;
+}).map(h => h.textContent.trim().slice(0, 50))"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_boxes_and_tables_at_body_size_and_headings_that_lead(server, open_page, scheme):
+    problems = []
+    for page_name in NAV_PAGES:
+        page = open_page(server + page_name, color_scheme=scheme).page
+        m = page.evaluate(MEASURE)
+        if m["count"]:
+            problems.append(f"{page_name}: {m['count']} text blocks below the body's {m['body']} px, "
+                            f"e.g. {m['small']}")
+        sizes = []
+        for h in m["heads"]:
+            if not h:
+                continue
+            sizes.append(h["size"])
+            if h["tag"] in ("H1", "H2") and h["weight"] < 600:
+                problems.append(f"{page_name}: {h['tag']} weight {h['weight']}")
+            if h["tag"] in ("H1", "H2") and h["color"] != m["bodyColor"]:
+                problems.append(f"{page_name}: {h['tag']} colour {h['color']}, body {m['bodyColor']}")
+        if sizes != sorted(sizes, reverse=True) or len(set(sizes)) != len(sizes):
+            problems.append(f"{page_name}: heading sizes do not step down: {sizes}")
+    assert not problems, f"[{scheme}]\n" + "\n".join(problems)
+
+
+def test_no_blank_line_under_headings_on_a_phone(server, open_page):
+    problems = []
+    for page_name in NAV_PAGES:
+        page = open_page(server + page_name, width=360, height=740).page
+        blank = page.evaluate(BLANK_LINES)
+        problems += [f"{page_name}: '{h}' ends in a line holding only its permalink mark" for h in blank]
+    assert not problems, "\n".join(problems)
