@@ -73,3 +73,43 @@ def test_no_blank_line_under_headings_on_a_phone(server, open_page):
         blank = page.evaluate(BLANK_LINES)
         problems += [f"{page_name}: '{h}' ends in a line holding only its permalink mark" for h in blank]
     assert not problems, "\n".join(problems)
+
+
+TABLE_CARDS = """() => [...document.querySelectorAll('article table')].map(t => {
+  const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  const w = document.documentElement.clientWidth;
+  const cells = [...t.querySelectorAll('tbody td')];
+  return {
+    heads,
+    role: t.getAttribute('role'),
+    rows: t.querySelectorAll('tbody tr').length,
+    // Every cell shows its column's name before its text, on screen.
+    unlabelled: cells.filter((td, i) => {
+      const col = [...td.parentElement.children].indexOf(td);
+      const label = getComputedStyle(td, '::before').content.replace(/^"|"$/g, '');
+      return heads[col] && label !== heads[col];
+    }).length,
+    wider: cells.filter(td => td.getBoundingClientRect().right > w + 1).length,
+    scrolls: t.closest('.md-typeset__scrollwrap') ?
+      t.closest('.md-typeset__scrollwrap').scrollWidth > t.closest('.md-typeset__scrollwrap').clientWidth + 1 : false,
+  };
+})"""
+
+
+def test_tables_are_cards_on_a_phone(server, open_page):
+    """At 360 px every table row is a card whose cells carry their column's
+    name, nothing scrolls sideways, and the table keeps its table role."""
+    problems, tables = [], 0
+    for page_name in NAV_PAGES:
+        page = open_page(server + page_name, width=360, height=740).page
+        for i, t in enumerate(page.evaluate(TABLE_CARDS)):
+            tables += 1
+            where = f"{page_name} table {i + 1}"
+            if t["unlabelled"]:
+                problems.append(f"{where}: {t['unlabelled']} cells without their column's name")
+            if t["wider"] or t["scrolls"]:
+                problems.append(f"{where}: cells reach past the screen or the table scrolls sideways")
+            if t["role"] != "table":
+                problems.append(f"{where}: the table lost its role ({t['role']})")
+    assert tables >= 3, f"only {tables} tables were checked"
+    assert not problems, "\n".join(problems)
