@@ -122,7 +122,7 @@ def venv_problem(requirements):
         return f"its Python does not run ({err.__class__.__name__})"
     if out.returncode != 0:
         lines = (out.stderr or "").strip().splitlines()
-        return f"its Python fails: {lines[-1] if lines else 'exit ' + str(out.returncode)}"
+        return f"it cannot import {', '.join(modules)}: {lines[-1] if lines else 'exit ' + str(out.returncode)}"
     return None
 
 

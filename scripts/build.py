@@ -191,12 +191,47 @@ def clean_leftovers(site_dir):
 
 # --- stopping -------------------------------------------------------------------
 
+_stopped = []  # the signal that stopped the build, once one has
+
+
+def _descendants(pid):
+    """Every process started by pid, and theirs (Linux /proc)."""
+    children = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 def _stop(signum, frame):
-    name = signal.Signals(signum).name
-    # Raising here runs every `finally:` on the way out: the temporary site
-    # goes, the browser is killed, the last good site stays.
-    signal.signal(signum, signal.SIG_DFL)
-    raise SystemExit(f"\nbuild stopped ({name}): nothing was changed.")
+    _stopped.append(signum)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # one stop is enough
+    # Whatever the build waits on (MkDocs, the browser and its driver) ends
+    # now, so the wait returns at once ...
+    for pid in _descendants(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    # ... and every `finally:` on the way out runs: the temporary site goes,
+    # the last good site stays.
+    raise SystemExit(128 + signum)
+
+
+def stopped_message():
+    return f"\nbuild stopped ({signal.Signals(_stopped[0]).name}): nothing was changed."
 
 
 def install_signal_handlers():
@@ -402,10 +437,16 @@ def main(argv=None):
         if not args.no_pdf:
             need_chromium()
         return build(config_file, site_dir, args.paper, pdf=not args.no_pdf, settings=settings)
-    except BuildError as err:
-        kept = f" {site_dir} was left as it was." if site_dir.exists() else ""
-        print(f"\nbuild failed: {str(err).rstrip('.')}.{kept}", file=sys.stderr)
-        return err.status
+    except BaseException as err:
+        if not _stopped:
+            if isinstance(err, BuildError):
+                kept = f" {site_dir} was left as it was." if site_dir.exists() else ""
+                print(f"\nbuild failed: {str(err).rstrip('.')}.{kept}", file=sys.stderr)
+                return err.status
+            raise
+        # Stopped by a signal: whatever failed after it, say so and stop.
+        print(stopped_message(), file=sys.stderr)
+        return 128 + _stopped[0]
 
 
 if __name__ == "__main__":
