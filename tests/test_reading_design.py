@@ -113,3 +113,38 @@ def test_tables_are_cards_on_a_phone(server, open_page):
                 problems.append(f"{where}: the table lost its role ({t['role']})")
     assert tables >= 3, f"only {tables} tables were checked"
     assert not problems, "\n".join(problems)
+
+
+PAGE_CONTENTS = """() => {
+  const nav = document.querySelector('article nav.guide-page-contents');
+  const h2s = [...document.querySelectorAll('article h2')].filter(h => h.id && !/^Sources/.test(h.textContent.trim()));
+  if (!nav) return {nav: false, sections: h2s.length};
+  const first = document.querySelector('article h2');
+  return {
+    nav: true, sections: h2s.length,
+    beforeFirstH2: !!(nav.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING),
+    targets: [...nav.querySelectorAll('a')].map(a => decodeURIComponent(a.getAttribute('href').slice(1))),
+    ids: h2s.map(h => h.id),
+  };
+}"""
+
+
+def test_long_pages_open_with_a_contents_list(server, open_page):
+    """Every page with four or more sections lists them right at the top
+    ("On this page"), each link landing on its section."""
+    problems, listed = [], 0
+    for page_name in NAV_PAGES:
+        page = open_page(server + page_name, width=390, height=844).page
+        c = page.evaluate(PAGE_CONTENTS)
+        if c["sections"] < 4:
+            continue
+        if not c["nav"]:
+            problems.append(f"{page_name}: {c['sections']} sections but no contents list")
+            continue
+        listed += 1
+        if not c["beforeFirstH2"]:
+            problems.append(f"{page_name}: the contents list comes after the first section")
+        if c["targets"] != c["ids"]:
+            problems.append(f"{page_name}: contents {c['targets']} do not match the sections {c['ids']}")
+    assert listed >= 8, f"only {listed} pages have a contents list"
+    assert not problems, "\n".join(problems)

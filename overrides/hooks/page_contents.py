@@ -1,0 +1,40 @@
+"""A short contents list at the top of each long page ("On this page"), so
+a reader on a phone can jump to the part they need.
+
+Shown after the Key points box (and after the urgent-care card, when the
+page has one) on pages with at least MIN_SECTIONS sections. It lists the
+page's H2 headings from MkDocs' own table of contents (page.toc), the
+Sources section aside. It runs after the print-site plugin has saved the
+page for the PDF (lower event priority), so the PDF keeps its own contents.
+"""
+import html
+import re
+
+from mkdocs.plugins import event_priority
+
+MIN_SECTIONS = 4
+SKIP = {"Sources"}
+AFTER = [re.compile(r'<section class="urgent-card[ "].*?</section>\n?', re.S),
+         re.compile(r'<div class="admonition abstract">.*?</div>\n?', re.S)]
+
+
+@event_priority(-20)  # after print-site (0) saved the page: the PDF has its own contents
+def on_page_content(html_text, page, config, files, **kwargs):
+    if (page.meta or {}).get("page_contents") is False:
+        return html_text
+    sections = [item for top in page.toc for item in ([top] if top.level == 2 else top.children)
+                if item.level == 2 and item.title not in SKIP]
+    if len(sections) < MIN_SECTIONS:
+        return html_text
+    for pattern in AFTER:
+        match = pattern.search(html_text)
+        if match:
+            break
+    else:
+        return html_text
+    links = "".join(f'<li><a href="{html.escape(item.url, quote=True)}">{html.escape(html.unescape(item.title))}</a></li>'
+                    for item in sections)
+    block = (f'<nav class="guide-page-contents" aria-labelledby="guide-page-contents-title">'
+             f'<p class="guide-page-contents__title" id="guide-page-contents-title">On this page</p>'
+             f'<ul>{links}</ul></nav>\n')
+    return html_text[:match.end()] + block + html_text[match.end():]
