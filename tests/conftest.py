@@ -1,34 +1,60 @@
-"""Shared fixtures: the site built once per test session, a local web server
-that can put it under any path (and send any headers), and headless Chromium
-(Debian's chromium + chromium-driver) that records every request, failure
-and console message of a page.
+"""Shared fixtures and helpers for the guide's tests.
+
+- The pages: NAV_MD / NAV_PAGES / ALL_PAGES come from the configuration
+  (guidekit.config: the nav, the pages left out of it, the print page), so a
+  new page is tested without editing a list here.
+- `site`: the guide built once per session (site and PDFs), by the README's
+  build command (`run_build`).
+- `server` / `root_server`: the built site served under SUBPATH (as a
+  hospital intranet would) or at a server root (guidekit.server).
+- `chromium`: one headless Chromium per test module (guidekit.browser,
+  Playwright on Debian's chromium). `open_page(url, ...)` opens a page in a
+  fresh browser context, waits until it has settled (load event, then the
+  network quiet, bounded) and records what it asked for, what failed and
+  what it logged as an error.
+- `run_axe(page)`: axe-core's violations on an open page.
+- `screenshot(page, name)`: a picture in this session's screenshot folder
+  (its path is printed at the end of the run).
 """
-import functools
-import http.server
-import json
-import os
+import dataclasses
 import pathlib
-import shutil
 import subprocess
 import sys
-import threading
-import urllib.parse
+import tempfile
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from bootstrap import find_chromium  # noqa: E402
+from guidekit import config as guide_config
+from guidekit.browser import BrowserError, Chromium
+from guidekit.server import Server
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 SUBPATH = "/intranet/patient-guides/nsclc/"
-NAV_PAGES = [
-    "index.html", "understanding-progression.html", "re-testing.html",
-    "patterns-of-progression.html", "next-treatment.html", "clinical-trials.html",
-    "supportive-care.html", "living-with-progression.html", "myths-and-facts.html",
-    "questions-to-ask.html", "faq.html", "glossary.html", "about.html",
-]
-# Every page a reader can open: the guide's pages, the hosting guide, the print page.
-ALL_PAGES = NAV_PAGES + ["hosting.html", "print_page.html"]
+
+# The guide's pages, from mkdocs.yml (INHERIT honoured): the nav in reading
+# order (Markdown and built names), then the published pages left out of the
+# nav (the hosting guide), then the print page.
+NAV_MD = guide_config.nav_pages()
+NAV_PAGES = [guide_config.html_name(md) for md in NAV_MD]
+NOT_IN_NAV_MD = guide_config.not_in_nav_pages()
+PRINT_PAGE = guide_config.print_page()
+ALL_PAGES = NAV_PAGES + [guide_config.html_name(md) for md in NOT_IN_NAV_MD] + [PRINT_PAGE]
+
+NODE_MODULES = ROOT / "tests" / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# How long a page may take: to load, and then to fall quiet on the network.
+LOAD_TIMEOUT_MS = 60_000
+SETTLE_TIMEOUT_MS = 10_000
+
+
+def need(path):
+    """path, or a test failure saying how to get it (tests/node_modules)."""
+    if not path.exists():
+        pytest.fail(f"{path.relative_to(ROOT)} is missing: run `npm ci --prefix tests` "
+                    "(python3 scripts/test.py does it)")
+    return path
 
 
 def run_build(site_dir, config_file=ROOT / "mkdocs.yml", pdf=True, extra=()):
@@ -49,146 +75,208 @@ def site(tmp_path_factory):
     return out
 
 
-# --- a local web server -------------------------------------------------------
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    prefix = "/"
-    headers_to_send = {}
-
-    def translate_path(self, path):
-        parsed = urllib.parse.urlsplit(path).path
-        if not parsed.startswith(self.prefix):
-            return "/nonexistent-outside-prefix"
-        return super().translate_path("/" + parsed[len(self.prefix):])
-
-    def end_headers(self):
-        for k, v in self.headers_to_send.items():
-            self.send_header(k, v)
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        # A browser that drops a connection it no longer needs is not an error.
-        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
-            super().handle_error(request, client_address)
-
+# --- the local web server (guidekit.server) -------------------------------------
 
 def serve(directory, prefix="/", headers=None):
-    """Serve directory at http://127.0.0.1:PORT{prefix}; return (base_url, server)."""
-    handler = type("Handler", (_Handler,), {"prefix": prefix, "headers_to_send": headers or {}})
-    server = _QuietServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
+    """Serve directory at http://127.0.0.1:PORT{prefix}; a guidekit Server
+    (.url, .close(), context manager)."""
+    return Server(directory, prefix, headers)
 
 
 @pytest.fixture(scope="session")
 def server(site):
-    """The built site under a subpath, as a hospital intranet would host it."""
-    base, srv = serve(site, SUBPATH)
-    yield base
-    srv.shutdown()
+    """The built site under a subpath, as a hospital intranet would host it (base URL)."""
+    with Server(site, SUBPATH) as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="session")
 def root_server(site):
-    """The built site at a server root."""
-    base, srv = serve(site, "/")
-    yield base
-    srv.shutdown()
+    """The built site at a server root (base URL)."""
+    with Server(site, "/") as srv:
+        yield srv.url
 
 
-# --- headless Chromium --------------------------------------------------------
+# --- headless Chromium (guidekit.browser, Playwright) ----------------------------
 
-def chromium_paths():
-    browser = find_chromium()
-    driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
-    return browser, driver
-
-
-def make_driver(width=1280, height=900, javascript=True, color_scheme=None):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    browser, driver_path = chromium_paths()
-    if not browser or not driver_path:
-        pytest.fail("Chromium and chromedriver are needed: as root, "
-                    "apt-get install -y chromium chromium-driver")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-extensions", "--disable-quic",
-                f"--window-size={width},{height}", "--allow-file-access-from-files",
-                # Every host name resolves to nothing: a request to another
-                # host fails and is recorded, it never leaves the machine.
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"):
-        opts.add_argument(arg)
-    if color_scheme:
-        opts.add_argument(f"--blink-settings=preferredColorScheme={1 if color_scheme == 'light' else 0}")
-    if not javascript:
-        opts.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    os.environ.setdefault("SE_OFFLINE", "true")
-    drv = webdriver.Chrome(options=opts, service=Service(executable_path=driver_path))
-    drv.set_page_load_timeout(60)
-    return drv
+@pytest.fixture(scope="module")
+def chromium():
+    """An open headless Chromium (guidekit.browser.Chromium), shared by the
+    tests of a module. Module-scoped, not session-scoped: Playwright's sync
+    API allows one running instance per thread, so code under test that
+    starts its own Chromium in-process (export_pdf.export in test_pdf*.py)
+    must run while no other is open; each module that asks for this fixture
+    pays one launch (about a second)."""
+    try:
+        with Chromium() as browser:
+            yield browser
+    except BrowserError as err:
+        pytest.fail(f"Chromium could not be started: {err}")
 
 
-@pytest.fixture(scope="session")
-def driver():
-    drv = make_driver()
-    yield drv
-    drv.quit()
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
 
 
-class PageLoad:
-    """What one page load did: its requests, failures and console errors."""
-
-    def __init__(self, requests, failures, console):
-        self.requests = requests      # list of URLs asked for
-        self.failures = failures      # list of (url, reason)
-        self.console = console        # list of console messages at SEVERE level
+@dataclasses.dataclass
+class Loaded:
+    """What one page load did."""
+    page: object                                      # the Playwright Page, loaded and settled
+    requests: list = dataclasses.field(default_factory=list)   # URLs asked for, in order
+    failures: list = dataclasses.field(default_factory=list)   # (url, reason): failed or HTTP >= 400
+    console: list = dataclasses.field(default_factory=list)    # console errors and page errors
 
     def foreign(self, allowed_prefixes):
+        """Requests to anything but allowed_prefixes (data:, blob:, about: aside)."""
         return [u for u in self.requests
                 if not u.startswith(tuple(allowed_prefixes)) and not u.startswith(("data:", "blob:", "about:"))]
 
 
-def drain_logs(drv):
-    drv.get_log("performance")
-    drv.get_log("browser")
+class Tab:
+    """A browser context with one page whose requests, failures and console
+    errors are recorded. goto(url) opens a page and returns a Loaded whose
+    lists hold only what that load (and whatever follows it) did."""
+
+    def __init__(self, chromium, width=1280, height=900, color_scheme=None, javascript=True,
+                 media=None, csp_listener=False):
+        options = {"viewport": {"width": width, "height": height}, "java_script_enabled": javascript}
+        if color_scheme:
+            options["color_scheme"] = color_scheme
+        self.context = chromium.browser.new_context(**options)
+        self.context.set_default_timeout(30_000)
+        if csp_listener:
+            self.context.add_init_script(CSP_LISTENER)
+        self.page = self.context.new_page()
+        if media:
+            self.page.emulate_media(media=media)
+        self.loaded = Loaded(self.page)
+        # Context events also cover what the page's workers ask for (the search index).
+        self.context.on("request", lambda r: self.loaded.requests.append(r.url))
+        self.context.on("requestfailed", lambda r: self.loaded.failures.append((r.url, r.failure or "failed")))
+        self.context.on("response", self._response)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda err: self.loaded.console.append(f"page error: {err}"))
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.loaded.failures.append((response.url, f"HTTP {response.status}"))
+
+    def _console(self, msg):
+        if msg.type == "error":
+            self.loaded.console.append(msg.text)
+
+    def goto(self, url, settle=True):
+        """Open url and wait for its load event, then (settle=True) for the
+        network to fall quiet; return a fresh Loaded."""
+        self.loaded = Loaded(self.page)
+        self.page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        if settle:
+            settle_network(self.page)
+        return self.loaded
+
+    def close(self):
+        try:
+            self.context.close()
+        except Exception:  # the browser may already be gone (a step's deadline)
+            pass
 
 
-def load(drv, url, settle=0.3):
-    """Open url, wait for it to settle, and return a PageLoad."""
-    import time
+def settle_network(page, timeout_ms=SETTLE_TIMEOUT_MS):
+    """Wait, bounded, until the page's network has been quiet for 500 ms
+    (Playwright's "networkidle"); a page that never falls quiet is still
+    looked at, and its tests judge what they see."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    drain_logs(drv)
-    drv.get(url)
-    time.sleep(settle)
-    return collect(drv)
+    try:
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        pass
 
 
-def collect(drv):
-    requests, failures, status = [], [], {}
-    urls = {}
-    for entry in drv.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        method, params = msg.get("method"), msg.get("params", {})
-        if method == "Network.requestWillBeSent":
-            url = params["request"]["url"]
-            urls[params["requestId"]] = url
-            requests.append(url)
-        elif method == "Network.responseReceived":
-            code = params["response"].get("status", 0)
-            if code >= 400:
-                failures.append((params["response"]["url"], f"HTTP {code}"))
-        elif method == "Network.loadingFailed":
-            failures.append((urls.get(params["requestId"], "?"), params.get("errorText", "")))
-    console = [e["message"] for e in drv.get_log("browser") if e["level"] == "SEVERE"]
-    return PageLoad(requests, failures, console)
+@pytest.fixture
+def new_tab(chromium):
+    """A factory of Tabs (a browser context each), closed at the end of the test."""
+    tabs = []
+
+    def make(**options):
+        tab = Tab(chromium, **options)
+        tabs.append(tab)
+        return tab
+
+    yield make
+    for tab in tabs:
+        tab.close()
+
+
+@pytest.fixture
+def open_page(new_tab):
+    """open_page(url, width=1280, height=900, color_scheme=None, javascript=True,
+    media=None, csp_listener=False) -> Loaded: the page opened in a fresh
+    browser context (viewport exactly width x height; color_scheme "light" or
+    "dark" sets prefers-color-scheme; media "screen" or "print" emulates it;
+    csp_listener records Content-Security-Policy violations in
+    window.__cspViolations), loaded and settled. Contexts close at the end of
+    the test."""
+    def open_(url, width=1280, height=900, color_scheme=None, javascript=True, media=None,
+              csp_listener=False):
+        tab = new_tab(width=width, height=height, color_scheme=color_scheme, javascript=javascript,
+                      media=media, csp_listener=csp_listener)
+        return tab.goto(url)
+
+    return open_
+
+
+# --- axe-core -----------------------------------------------------------------------
+
+AXE_RUN = """
+tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(r => r.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+      summary: v.nodes[0] ? v.nodes[0].failureSummary : ''})))
+"""
+
+
+def run_axe(page, tags=AXE_TAGS):
+    """axe-core's violations of tags on the open page: a list of dicts
+    {id, impact, help, count, targets, summary} (empty when there are none)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # evaluate() runs outside the page's Content-Security-Policy.
+        page.evaluate(need(AXE_JS).read_text(encoding="utf-8"))
+    result = page.evaluate(AXE_RUN, list(tags))
+    assert isinstance(result, list), f"{page.url}: axe-core did not run: {result}"
+    return result
+
+
+def format_axe(page_name, violations, label=""):
+    return [f"{page_name}{label} {v['id']} ({v['impact']}, {v['count']}x): {v['help']}\n"
+            f"    at {'; '.join(v['targets'])}\n    {v['summary'][:300]}" for v in violations]
+
+
+# --- screenshots to look at ------------------------------------------------------------
+
+_SHOTS = {}
+
+
+def screenshot_dir():
+    """This session's screenshot folder (made on first use)."""
+    if "dir" not in _SHOTS:
+        _SHOTS["dir"] = pathlib.Path(tempfile.mkdtemp(prefix="guide-screenshots-"))
+    return _SHOTS["dir"]
+
+
+def screenshot(page, name, full_page=False):
+    """Save a PNG of page as NAME.png in the session's screenshot folder; return its path."""
+    path = screenshot_dir() / (name if name.endswith(".png") else name + ".png")
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    if "dir" in _SHOTS:
+        count = len(list(_SHOTS["dir"].glob("*.png")))
+        terminalreporter.write_line(f"screenshots ({count}): {_SHOTS['dir']}")

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
+from conftest import ALL_PAGES, ROOT
+from guidekit import config as guide_config
 
 FIGURES = [
     # (file in docs/assets/figures, page it illustrates)
@@ -35,10 +36,19 @@ def img_tags(html, name):
     return re.findall(r'<img\b[^>]*\bsrc="[^"]*assets/figures/' + re.escape(name) + r'"[^>]*>', html)
 
 
+def test_every_figure_is_listed():
+    """Each SVG in docs/assets/figures is checked here, on a page that exists."""
+    files = sorted(p.name for p in (ROOT / "docs" / "assets" / "figures").glob("*.svg"))
+    assert files, "docs/assets/figures holds no SVG"
+    unlisted = sorted(set(files) - set(ids))
+    assert not unlisted, f"figures not in FIGURES (tests/test_figures.py): {unlisted}; add each with its page"
+    for name, page in FIGURES:
+        assert page in ALL_PAGES, f"FIGURES: {name} is listed on {page}, which is not a page of mkdocs.yml"
+
+
 @pytest.fixture(scope="module")
 def guide_text(site):
-    from test_pdf import config
-    pdf_name = config()["extra"]["pdf"]["file"]
+    pdf_name = guide_config.load()["extra"]["pdf"]["file"]
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(site / pdf_name), "-"],
                          capture_output=True, text=True, check=True).stdout
     return squash(out)
@@ -53,23 +63,25 @@ def test_on_its_page_with_alt_text(site, name, page):
         alt = re.search(r'\balt="([^"]*)"', tag)
         assert alt and len(alt.group(1).split()) >= 5, f"{name} on {page} lacks a real alt text: {tag[:160]}"
     # The print page carries it too, so the PDF can.
-    assert img_tags((site / "print_page.html").read_text(encoding="utf-8"), name)
+    assert img_tags((site / guide_config.print_page()).read_text(encoding="utf-8"), name), \
+        f"{name} is not on the print page"
 
 
 @pytest.mark.parametrize("name,page", FIGURES, ids=ids)
-def test_loads_in_chromium(server, driver, name, page):
-    driver.get(server + page)
-    state = driver.execute_script("""
-        const img = Array.from(document.images).find(i => i.getAttribute('src').endsWith(arguments[0]));
+def test_loads_in_chromium(server, open_page, name, page):
+    loaded = open_page(server + page)
+    state = loaded.page.evaluate("""name => {
+        const img = Array.from(document.images).find(i => i.getAttribute('src').endsWith(name));
         if (!img) return null;
         const report = () => ({natural: img.naturalWidth, shown: img.getBoundingClientRect().width, alt: img.alt});
         if (img.complete) return report();
         return new Promise(r => { img.onload = img.onerror = () => r(report()); });
-    """, name)
+    }""", name)
     assert state, f"no <img> for {name} on {page}"
     assert state["natural"] > 0, f"{name} did not load on {page}"
     assert state["shown"] > 100, f"{name} is shown {state['shown']} px wide"
     assert state["alt"].strip()
+    assert not [f for f in loaded.failures if name in f[0]], f"{name} failed to load: {loaded.failures}"
 
 
 @pytest.mark.parametrize("name", ids)

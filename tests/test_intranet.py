@@ -3,26 +3,22 @@
 Branding by configuration, at home in a frame on another origin, a strict
 Content-Security-Policy that every page works under, and server files.
 """
+import html
 import pathlib
-import shutil
-import time
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
-import yaml
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, collect, drain_logs, make_driver, run_build, serve
+from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, run_build, serve
+from guidekit import config as guide_config
 
 OVERLAY = ROOT / "hospital-overlay.example.yml"
 
 
 def overlay_settings():
-    with open(OVERLAY, encoding="utf-8") as fh:
-        text = fh.read()
-    return yaml.safe_load(text)["extra"]["institution"]
+    """extra.institution of the example overlay, read as the build reads it."""
+    return guide_config.load(OVERLAY)["extra"]["institution"]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +30,6 @@ def branded_site(tmp_path_factory):
 
 
 def page_text(path):
-    import html
-    import re
     raw = path.read_text(encoding="utf-8")
     raw = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", raw, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", raw))
@@ -57,14 +51,15 @@ def test_branded_name_and_phone_on_every_page(branded_site, page):
 
 
 def test_branded_logo_published(branded_site):
-    html = (branded_site / "index.html").read_text()
-    assert 'src="assets/branding/example-hospital-logo.svg"' in html
-    assert (branded_site / "assets/branding/example-hospital-logo.svg").is_file()
+    logo = "assets/branding/" + pathlib.PurePosixPath(overlay_settings()["logo"]).name
+    text = (branded_site / "index.html").read_text()
+    assert f'src="{logo}"' in text, f"index.html does not show the overlay's logo ({logo})"
+    assert (branded_site / logo).is_file(), f"{logo} was not published"
 
 
 def test_branded_pdf_cover_names_institution(branded_site):
     from pypdf import PdfReader
-    pdf = branded_site / "nsclc-after-first-line-treatment-guide.pdf"
+    pdf = branded_site / guide_config.load(OVERLAY)["extra"]["pdf"]["file"]
     if not pdf.exists():
         pytest.fail("the branded build wrote no PDF (is Chromium installed?)")
     cover = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
@@ -74,9 +69,9 @@ def test_branded_pdf_cover_names_institution(branded_site):
 def test_unbranded_site_names_no_institution(site):
     inst = overlay_settings()
     for page in ALL_PAGES:
-        html = (site / page).read_text()
-        assert "guide-institution" not in html, f"{page} has an institution box without branding"
-        assert inst["name"] not in html and inst["phone"] not in html
+        text = (site / page).read_text()
+        assert "guide-institution" not in text, f"{page} has an institution box without branding"
+        assert inst["name"] not in text and inst["phone"] not in text
 
 
 def build_with_overlay(tmp_path, body):
@@ -117,7 +112,6 @@ def test_policy_is_strict(site):
 
 
 def test_no_inline_scripts_left(site):
-    import re
     for page in site.rglob("*.html"):
         for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page.read_text(), re.S):
             if "src=" in attrs or "application/json" in attrs:
@@ -125,72 +119,91 @@ def test_no_inline_scripts_left(site):
             assert not body.strip(), f"{page.name} still has an inline script"
 
 
+def hook_headers():
+    """The headers the build's server files send besides the policy: the
+    HEADERS mapping of the hook (listed under hooks: in mkdocs.yml) that
+    writes them."""
+    hooks = guide_config.load()["hooks"]
+    found = {name: mod.HEADERS for name, mod in hooks.items() if isinstance(getattr(mod, "HEADERS", None), dict)}
+    assert len(found) == 1, (f"expected one hook in mkdocs.yml with a HEADERS mapping (the server files' "
+                             f"headers), found {sorted(found) or 'none'} among {sorted(hooks)}")
+    return next(iter(found.values()))
+
+
+def expected_headers(site):
+    """Every header a server should send: the built policy, then the hook's list."""
+    return {"Content-Security-Policy": policy(site), **hook_headers()}
+
+
 def test_web_config_parses_and_sends_the_policy(site):
     root = ET.parse(site / "web.config").getroot()
     headers = {e.get("name"): e.get("value") for e in root.iter("add") if e.get("name")}
-    assert headers["Content-Security-Policy"] == policy(site)
+    assert headers == expected_headers(site), "web.config does not send exactly the build's headers"
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+HTACCESS_HEADER = re.compile(r'^\s*Header always set (\S+) "(.*)"\s*$', re.M)
 
 
 def test_htaccess_sends_the_policy(site):
     text = (site / ".htaccess").read_text()
     assert f'Header always set Content-Security-Policy "{policy(site)}"' in text
+    headers = dict(HTACCESS_HEADER.findall(text))
+    assert headers == expected_headers(site), ".htaccess does not send exactly the build's headers"
+
+
+NGINX_HEADER = re.compile(r'^\s*add_header\s+(\S+)\s+"(.*)"\s+always;\s*$', re.M)
 
 
 def test_hosting_guide_shows_the_same_headers_for_nginx(site):
+    """docs/hosting.md's nginx lines, its default policy and its list of
+    other headers are the ones the build writes (the site fixture is built
+    with the default configuration)."""
     guide = (ROOT / "docs" / "hosting.md").read_text()
-    assert "add_header Content-Security-Policy" in guide
-    for directive in ("script-src 'self'", "object-src 'none'", "base-uri 'self'"):
-        assert directive in guide
-
-
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
-});
-"""
+    blocks = re.findall(r"^```nginx\n(.*?)^```", guide, re.S | re.M)
+    assert len(blocks) == 1, f"docs/hosting.md should show one ```nginx block, found {len(blocks)}"
+    shown = dict(NGINX_HEADER.findall(blocks[0]))
+    expected = expected_headers(site)
+    missing = {k: v for k, v in expected.items() if shown.get(k) != v}
+    extra = sorted(set(shown) - set(expected))
+    assert not missing and not extra, (
+        "docs/hosting.md: the nginx lines must be `add_header NAME \"VALUE\" always;` for exactly the "
+        f"headers the build writes; missing or different: {missing}; not sent by the build: {extra}")
+    text_blocks = re.findall(r"^```text\n(.*?)^```", guide, re.S | re.M)
+    assert policy(site) in [b.strip() for b in text_blocks], \
+        "docs/hosting.md: the default policy shown (```text block) is not the one the build writes"
+    for name, value in hook_headers().items():
+        assert f"`{name}: {value}`" in guide, f"docs/hosting.md does not list the header `{name}: {value}`"
 
 
 @pytest.fixture(scope="module")
 def csp_server(site):
-    from conftest import _Handler  # noqa: F401  (the same handler, with headers)
-    headers = {"Content-Security-Policy": policy(site)}
-    base, srv = serve(site, SUBPATH, headers)
-    yield base
-    srv.shutdown()
-
-
-@pytest.fixture(scope="module")
-def csp_driver():
-    drv = make_driver()
-    drv.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
-    yield drv
-    drv.quit()
+    """The site under SUBPATH, sent with the built policy as a header."""
+    with serve(site, SUBPATH, {"Content-Security-Policy": policy(site)}) as srv:
+        yield srv.url
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_every_page_works_under_the_policy(csp_server, csp_driver, page):
-    drain_logs(csp_driver)
-    csp_driver.get(csp_server + page)
-    time.sleep(0.5)
-    violations = csp_driver.execute_script("return window.__cspViolations")
-    load = collect(csp_driver)
+def test_every_page_works_under_the_policy(csp_server, open_page, page):
+    loaded = open_page(csp_server + page, csp_listener=True)
+    violations = loaded.page.evaluate("() => window.__cspViolations")
     assert violations == [], f"{page}: {violations}"
-    assert not [m for m in load.console if "Content Security Policy" in m], load.console
-    assert load.failures == [], load.failures
+    assert not [m for m in loaded.console if "Content Security Policy" in m], loaded.console
+    assert loaded.console == [], f"{page} logged errors under the policy: {loaded.console}"
+    assert loaded.failures == [], loaded.failures
     # The theme's script ran: the palette toggle and search are wired up.
-    assert csp_driver.execute_script("return document.body.dataset.mdColorScheme") in ("default", "slate")
+    assert loaded.page.evaluate("() => document.body.dataset.mdColorScheme") in ("default", "slate")
 
 
-def test_search_works_under_the_policy(csp_server, csp_driver):
-    csp_driver.get(csp_server + "index.html")
-    box = WebDriverWait(csp_driver, 10).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
+def test_search_works_under_the_policy(csp_server, open_page):
+    loaded = open_page(csp_server + "index.html", csp_listener=True)
+    page = loaded.page
+    box = page.locator("input.md-search__input")
     box.click()
-    box.send_keys("hospice")
-    WebDriverWait(csp_driver, 20).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, ".md-search-result__item")))
-    assert csp_driver.execute_script("return window.__cspViolations") == []
+    box.press_sequentially("hospice")
+    page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=20_000)
+    assert page.evaluate("() => window.__cspViolations") == []
+    assert loaded.console == [], loaded.console
 
 
 # --- at home in a frame, on another origin -------------------------------------------
@@ -204,76 +217,94 @@ PORTAL = """<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel
 def portal(site, tmp_path_factory):
     """A portal page on one origin (localhost) embedding the guide served,
     with its policy, from another (127.0.0.1)."""
-    guide_base, guide_srv = serve(site, SUBPATH, {"Content-Security-Policy": policy(site)})
     portal_dir = tmp_path_factory.mktemp("portal")
-    portal_base, portal_srv = serve(portal_dir, "/")
-    portal_base = portal_base.replace("127.0.0.1", "localhost")
+    with serve(site, SUBPATH, {"Content-Security-Policy": policy(site)}) as guide_srv, \
+            serve(portal_dir, "/") as portal_srv:
+        portal_base = portal_srv.url.replace("127.0.0.1", "localhost")
 
-    def make(page="index.html", sandbox=""):
-        name = f"portal-{page.replace('.html', '')}-{len(sandbox)}.html"
-        (portal_dir / name).write_text(PORTAL.format(src=guide_base + page, sandbox=sandbox))
-        return portal_base + name
+        def make(page="index.html", sandbox=""):
+            name = f"portal-{page.replace('.html', '')}-{len(sandbox)}.html"
+            (portal_dir / name).write_text(PORTAL.format(src=guide_srv.url + page, sandbox=sandbox))
+            return portal_base + name
 
-    yield make
-    guide_srv.shutdown()
-    portal_srv.shutdown()
-
-
-def test_framed_page_drops_chrome_and_keeps_content(portal, driver):
-    drain_logs(driver)
-    driver.get(portal("faq.html"))
-    frame = WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "guide")))
-    driver.switch_to.frame(frame)
-    try:
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
-            "return document.documentElement.classList.contains('guide-in-frame')"))
-        header = driver.find_element(By.CSS_SELECTOR, ".md-header")
-        nav = driver.find_element(By.CSS_SELECTOR, ".md-sidebar--primary")
-        assert not header.is_displayed() and not nav.is_displayed()
-        assert driver.find_element(By.CSS_SELECTOR, "article h1").is_displayed()
-        assert driver.find_element(By.CSS_SELECTOR, ".md-footer__link--next").is_displayed()
-        # Links to other sites open in a new tab; the guide's own stay in the frame.
-        for a in driver.find_elements(By.CSS_SELECTOR, "article a[href^='http']"):
-            assert a.get_attribute("target") == "_blank", a.get_attribute("href")
-        for a in driver.find_elements(By.CSS_SELECTOR, "article a[href$='.html']"):
-            assert a.get_attribute("target") in (None, "")
-        # Navigating moves the frame, not the portal.
-        top_before = driver.execute_script("return 1")
-        driver.find_element(By.CSS_SELECTOR, ".md-footer__link--next").click()
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return location.pathname").endswith("glossary.html"))
-        assert top_before == 1
-    finally:
-        driver.switch_to.default_content()
-    assert driver.current_url.startswith("http://localhost:"), "the portal page was replaced"
-    assert driver.title == "Hospital portal"
-    load = collect(driver)
-    assert load.console == [], load.console
-    assert load.failures == [], load.failures
+        yield make
 
 
-def test_sandboxed_frame_with_allow_same_origin_works(portal, driver):
+# Playwright's browser contexts are private windows, which block
+# third-party storage: inside the cross-site frame the theme's own storage
+# reads (palette, bundle) then throw this SecurityError. A reader's normal
+# window allows it (the old Selenium profile did, and saw only the portal's
+# own console). Every other error, from the portal or the frame, fails.
+THIRD_PARTY_STORAGE_BLOCKED = "property from 'Window': Access is denied for this document"
+
+
+def errors_besides_blocked_storage(console):
+    return [m for m in console if THIRD_PARTY_STORAGE_BLOCKED not in m]
+
+
+def guide_frame(page):
+    """The guide's frame in the portal, once frame mode has applied."""
+    frame = page.wait_for_selector("#guide", timeout=10_000).content_frame()
+    assert frame is not None, "the portal's iframe has no document"
+    frame.wait_for_function("() => document.documentElement.classList.contains('guide-in-frame')",
+                            timeout=10_000)
+    return frame
+
+
+def test_framed_page_drops_chrome_and_keeps_content(portal, open_page):
+    start = "faq.html"
+    following = NAV_PAGES[NAV_PAGES.index(start) + 1]
+    url = portal(start)
+    loaded = open_page(url)
+    page = loaded.page
+    frame = guide_frame(page)
+    assert not frame.locator(".md-header").first.is_visible(), "the header shows in the frame"
+    assert not frame.locator(".md-sidebar--primary").first.is_visible(), "the navigation shows in the frame"
+    assert frame.locator("article h1").first.is_visible()
+    assert frame.locator(".md-footer__link--next").first.is_visible()
+    # Links to other sites open in a new tab; the guide's own stay in the frame.
+    external = frame.eval_on_selector_all(
+        "article a[href^='http']", "els => els.map(a => [a.href, a.getAttribute('target')])")
+    for href, target in external:
+        assert target == "_blank", f"{href} opens inside the frame"
+    for href, target in frame.eval_on_selector_all(
+            "article a[href$='.html']", "els => els.map(a => [a.href, a.getAttribute('target')])"):
+        assert target in (None, ""), f"{href} leaves the frame (target={target})"
+    # Navigating moves the frame, not the portal: the portal keeps its own
+    # document (a mark set in it survives) and its address.
+    mark = page.evaluate("() => (window.__portalMark = String(Math.random()))")
+    top_navigations = []
+    page.on("framenavigated", lambda f: top_navigations.append(f.url) if f == page.main_frame else None)
+    frame.locator(".md-footer__link--next").first.click()
+    frame.wait_for_url(f"**/{following}", timeout=10_000)
+    frame.wait_for_load_state("load")
+    assert frame.evaluate("() => location.pathname").endswith("/" + following)
+    assert page.url == url, f"the portal page was replaced by {page.url}"
+    assert top_navigations == [], f"the portal navigated: {top_navigations}"
+    assert page.evaluate("() => window.__portalMark") == mark, "the portal's document was replaced"
+    assert page.url.startswith("http://localhost:"), "the portal page was replaced"
+    assert page.title() == "Hospital portal"
+    assert page.locator("#guide").count() == 1
+    assert errors_besides_blocked_storage(loaded.console) == [], loaded.console
+    assert loaded.failures == [], loaded.failures
+
+
+def test_sandboxed_frame_with_allow_same_origin_works(portal, open_page):
     """The hosting guide's iframe code (sandbox with allow-same-origin): the
     theme's scripts run without an error and frame mode applies."""
-    drain_logs(driver)
-    driver.get(portal("index.html", 'sandbox="allow-scripts allow-same-origin allow-popups '
-                                    'allow-popups-to-escape-sandbox allow-downloads"'))
-    driver.switch_to.frame(driver.find_element(By.ID, "guide"))
-    try:
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
-            "return document.documentElement.classList.contains('guide-in-frame')"))
-        assert driver.find_element(By.CSS_SELECTOR, "article h1").is_displayed()
-        assert driver.execute_script("return document.body.dataset.mdColorScheme") in ("default", "slate")
-    finally:
-        driver.switch_to.default_content()
-    load = collect(driver)
-    assert load.console == [], load.console
+    loaded = open_page(portal("index.html", 'sandbox="allow-scripts allow-same-origin allow-popups '
+                                            'allow-popups-to-escape-sandbox allow-downloads"'))
+    frame = guide_frame(loaded.page)
+    assert frame.locator("article h1").first.is_visible()
+    assert frame.evaluate("() => document.body.dataset.mdColorScheme") in ("default", "slate")
+    assert errors_besides_blocked_storage(loaded.console) == [], loaded.console
 
 
 def test_frame_mode_can_be_turned_off(tmp_path):
     result, _ = build_with_overlay(tmp_path, "extra:\n  frame_mode: false\n")
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "site" / "index.html").read_text()
-    assert "frame.js" not in html
+    text = (tmp_path / "site" / "index.html").read_text()
+    assert "frame.js" not in text
 
 
 def test_about_page_states_privacy(site):

@@ -5,7 +5,6 @@ Everything is read back from the real files: pypdf for structure (outline,
 metadata, tags, links, font sizes), poppler (pdftotext, pdftoppm) for what a
 reader sees.
 """
-import base64
 import datetime
 import html
 import io
@@ -221,15 +220,16 @@ def letter_twice(site, tmp_path_factory):
     return paths
 
 
-def print_from_browser(driver, url, paper=LETTER):
+def print_from_browser(open_page, url, paper=LETTER):
     """Print a page as a reader would from Chromium: no background graphics,
-    no export script, the reader's paper. Returns a PdfReader and the bytes."""
-    driver.get(url)
-    driver.execute_script("return document.fonts.ready.then(() => true)")
-    result = driver.execute_cdp_cmd("Page.printToPDF", {
-        "paperWidth": paper[0] / 72, "paperHeight": paper[1] / 72,
-        "printBackground": False, "preferCSSPageSize": False})
-    data = base64.b64decode(result["data"])
+    no export script, the reader's paper, Chromium's default margins
+    (0.4 in). Returns a PdfReader and the bytes."""
+    page = open_page(url).page
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    margin = "0.4in"
+    data = page.pdf(width=f"{paper[0] / 72}in", height=f"{paper[1] / 72}in", print_background=False,
+                    prefer_css_page_size=False,
+                    margin={"top": margin, "right": margin, "bottom": margin, "left": margin})
     return PdfReader(io.BytesIO(data)), data
 
 
@@ -468,9 +468,9 @@ def test_handout_is_short_and_complete(handout):
 
 # --- a single page printed from the browser ------------------------------------------
 
-def test_single_page_prints_clean(server, driver):
+def test_single_page_prints_clean(server, open_page):
     url = server + "next-treatment.html"
-    r, data = print_from_browser(driver, url)
+    r, data = print_from_browser(open_page, url)
     # The reader's paper is used (print.css does not force A4).
     assert all(same_size(size_of(r, i), LETTER) for i in range(len(r.pages)))
     text = norm(" ".join(p.extract_text() or "" for p in r.pages))
@@ -486,8 +486,8 @@ def test_single_page_prints_clean(server, driver):
         assert str(i) in lines, f"no page number on page {i}"
 
 
-def test_single_page_prints_collapsed_blocks_open(server, driver):
-    r, _ = print_from_browser(driver, server + "living-with-progression.html", paper=A4)
+def test_single_page_prints_collapsed_blocks_open(server, open_page):
+    r, _ = print_from_browser(open_page, server + "living-with-progression.html", paper=A4)
     assert all(same_size(size_of(r, i), A4) for i in range(len(r.pages)))
     text = norm(" ".join(p.extract_text() or "" for p in r.pages))
     for sentence in collapsed_block_sentences("living-with-progression.md"):

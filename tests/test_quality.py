@@ -11,115 +11,72 @@
 - Page weight: a first visit to any page transfers at most 150 KiB (gzip).
 
 axe-core and vnu-jar come from tests/package.json (exact pins, locked):
-scripts/test.py runs `npm ci --prefix tests`.
+scripts/test.py runs `npm ci --prefix tests`. run_axe, AXE_TAGS and the
+browser fixtures live in tests/conftest.py.
 """
 import json
 import pathlib
 import re
 import subprocess
-import time
 import urllib.parse
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import ALL_PAGES, NAV_PAGES, ROOT, load, make_driver
+from conftest import (ALL_PAGES, NAV_PAGES, PRINT_PAGE, ROOT, Tab, format_axe, need, run_axe,
+                      screenshot, screenshot_dir)
 
-NODE_MODULES = ROOT / "tests" / "node_modules"
-AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+VNU_JAR = ROOT / "tests" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCHEMES = ["default", "slate"]  # Material's light and dark palettes
 BUDGET_KIB = 150
 
 
-def need(path):
-    if not path.exists():
-        pytest.fail(f"{path.relative_to(ROOT)} is missing: run `npm ci --prefix tests` "
-                    "(python3 scripts/test.py does it)")
-    return path
-
-
-def scheme_of(drv):
-    return drv.find_element(By.TAG_NAME, "body").get_attribute("data-md-color-scheme")
-
-
-def press(drv, *keys):
-    ActionChains(drv).send_keys(*keys).perform()
-
-
-def phone(width=360, height=740, color_scheme=None):
-    """Chromium with a 360 px wide page. (Headless Chromium keeps its window
-    at least 500 px wide whatever --window-size says, so the page's size is
-    set through the DevTools protocol.)"""
-    drv = make_driver(width=width, height=height, color_scheme=color_scheme)
-    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-    return drv
+def scheme_of(page):
+    return page.get_attribute("body", "data-md-color-scheme")
 
 
 @pytest.fixture(scope="module", params=SCHEMES)
-def palette(request, server):
-    """(driver, scheme): Chromium with the reader's palette choice made by
-    clicking the theme's palette toggle (stored by the theme, so it holds on
-    every page)."""
+def palette(request, server, chromium):
+    """(tab, scheme): a browser context with the reader's palette choice made
+    by clicking the theme's palette toggle (stored by the theme, so it holds
+    on every page)."""
     scheme = request.param
-    drv = make_driver()
-    drv.set_script_timeout(120)
+    tab = Tab(chromium)
     try:
-        load(drv, server + "index.html")
-        if scheme_of(drv) != scheme:
-            toggles = [el for el in drv.find_elements(By.CSS_SELECTOR, "[data-md-component=palette] label")
-                       if el.is_displayed()]
-            assert toggles, "no visible palette toggle in the header"
-            toggles[0].click()
-            WebDriverWait(drv, 5).until(lambda d: scheme_of(d) == scheme)
-        load(drv, server + "faq.html")
-        assert scheme_of(drv) == scheme, "the palette choice did not carry over to the next page"
-        yield drv, scheme
+        tab.goto(server + "index.html")
+        if scheme_of(tab.page) != scheme:
+            toggles = tab.page.locator("[data-md-component=palette] label").filter(visible=True)
+            assert toggles.count(), "no visible palette toggle in the header"
+            toggles.first.click()
+            tab.page.wait_for_function(
+                "s => document.body.getAttribute('data-md-color-scheme') === s", arg=scheme, timeout=5000)
+        tab.goto(server + "faq.html")
+        assert scheme_of(tab.page) == scheme, "the palette choice did not carry over to the next page"
+        yield tab, scheme
     finally:
-        drv.quit()
+        tab.close()
 
 
-def open_page(drv, url, scheme):
-    load(drv, url)
-    assert scheme_of(drv) == scheme, f"{url}: palette is {scheme_of(drv)}, expected {scheme}"
+def open_in(tab, url, scheme):
+    loaded = tab.goto(url)
+    assert scheme_of(tab.page) == scheme, f"{url}: palette is {scheme_of(tab.page)}, expected {scheme}"
+    return loaded
 
 
 # --- axe-core -----------------------------------------------------------------
 
-AXE_RUN = """
-const done = arguments[arguments.length - 1];
-axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
-  .then(r => done(r.violations.map(v => ({
-      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
-      targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
-      summary: v.nodes[0] ? v.nodes[0].failureSummary : ''}))))
-  .catch(e => done('axe failed: ' + e));
-"""
-
-
 def test_axe_finds_no_violations(palette, server):
-    drv, scheme = palette
-    axe = need(AXE_JS).read_text(encoding="utf-8")
+    tab, scheme = palette
     problems = []
     for page in ALL_PAGES:
-        open_page(drv, server + page, scheme)
-        drv.execute_script(axe)
-        result = drv.execute_async_script(AXE_RUN, AXE_TAGS)
-        assert isinstance(result, list), f"{page}: {result}"
-        for v in result:
-            problems.append(f"{page} [{scheme}] {v['id']} ({v['impact']}, {v['count']}x): {v['help']}\n"
-                            f"    at {'; '.join(v['targets'])}\n    {v['summary'][:300]}")
+        open_in(tab, server + page, scheme)
+        problems += format_axe(page, run_axe(tab.page), f" [{scheme}]")
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
 # --- colour contrast from computed styles -------------------------------------
 
-CONTRAST_JS = """
+CONTRAST_JS = """() => {
 const canvas = document.createElement('canvas');
 canvas.width = canvas.height = 1;
 const ctx = canvas.getContext('2d', {willReadFrequently: true});
@@ -172,20 +129,21 @@ for (const [kind, els] of Object.entries(groups)) {
   }
 }
 return out;
-"""
+}"""
 
 
 def test_text_contrast_from_computed_styles(palette, server):
     """Body text, links, admonition titles and text: at least 4.5:1 against
     the background they sit on, in both palettes (computed styles, with
     semi-transparent colours blended the way the browser paints them)."""
-    drv, scheme = palette
+    tab, scheme = palette
     failures, kinds = {}, set()
-    for page in ["index.html", "understanding-progression.html", "next-treatment.html",
-                 "myths-and-facts.html", "faq.html", "questions-to-ask.html", "glossary.html",
-                 "print_page.html"]:
-        open_page(drv, server + page, scheme)
-        for item in drv.execute_script(CONTRAST_JS):
+    pages = ["index.html", "understanding-progression.html", "next-treatment.html",
+             "myths-and-facts.html", "faq.html", "questions-to-ask.html", "glossary.html", PRINT_PAGE]
+    assert set(pages) <= set(ALL_PAGES), f"pages no longer in mkdocs.yml: {set(pages) - set(ALL_PAGES)}"
+    for page in pages:
+        open_in(tab, server + page, scheme)
+        for item in tab.page.evaluate(CONTRAST_JS):
             kinds.add(item["kind"])
             if item["ratio"] < 4.5:
                 key = (item["kind"], tuple(item["fg"]), tuple(item["bg"]))
@@ -199,22 +157,35 @@ def test_text_contrast_from_computed_styles(palette, server):
 
 # --- keyboard -----------------------------------------------------------------
 
-def test_skip_link_on_every_page(driver, server):
+SKIP_LINK_SHOWN = """() => {
+    const a = document.activeElement, r = a.getBoundingClientRect();
+    return a.classList.contains('md-skip')
+        && a.checkVisibility({opacityProperty: true, visibilityProperty: true})
+        && r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;
+}"""
+SKIP_LINK_INFO = """() => {
+    const a = document.activeElement, r = a.getBoundingClientRect();
+    const href = a.getAttribute('href') || '';
+    return {cls: a.className, text: a.textContent.trim(), href: href,
+            visible: a.checkVisibility({opacityProperty: true, visibilityProperty: true})
+                     && r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight,
+            target: href.startsWith('#') && !!document.getElementById(decodeURIComponent(href.slice(1)))};
+}"""
+
+
+def test_skip_link_on_every_page(new_tab, server):
     """The first Tab on every page reaches a "Skip to content" link that
     becomes visible and points at an element that exists."""
+    tab = new_tab()
     problems = []
     for page in ALL_PAGES:
-        load(driver, server + page)
-        press(driver, Keys.TAB)
-        time.sleep(0.4)  # the theme fades the link in
-        info = driver.execute_script("""
-            const a = document.activeElement, r = a.getBoundingClientRect();
-            const href = a.getAttribute('href') || '';
-            return {cls: a.className, text: a.textContent.trim(), href: href,
-                    visible: a.checkVisibility({opacityProperty: true, visibilityProperty: true})
-                             && r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight,
-                    target: href.startsWith('#') && !!document.getElementById(decodeURIComponent(href.slice(1)))};
-        """)
+        tab.goto(server + page, settle=False)
+        tab.page.keyboard.press("Tab")
+        try:  # the theme fades the link in
+            tab.page.wait_for_function(SKIP_LINK_SHOWN, timeout=3000)
+        except PlaywrightTimeout:
+            pass  # reported below from what the page shows
+        info = tab.page.evaluate(SKIP_LINK_INFO)
         if "md-skip" not in info["cls"]:
             problems.append(f"{page}: the first Tab reaches {info['cls']!r} {info['text'][:30]!r}, not a skip link")
         elif not info["visible"]:
@@ -224,7 +195,7 @@ def test_skip_link_on_every_page(driver, server):
     assert not problems, "\n".join(problems)
 
 
-RECORD_FOCUS = """
+RECORD_FOCUS = """() => {
 document.getAnimations().forEach(a => a.finish());  // fade-ins end at once
 let el = document.activeElement;
 // The palette switch is a pair of hidden radio buttons: the visible label
@@ -237,13 +208,13 @@ return {desc: el.tagName.toLowerCase() + '.' + el.className + ' ' + el.textConte
         inArticle: !!document.activeElement.closest('article') && document.activeElement.matches('a[href]'),
         visible: el.checkVisibility({opacityProperty: true, visibilityProperty: true}) && r.width > 0 && r.height > 0,
         style: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor, s.color]};
-"""
-UNFOCUSED = """
+}"""
+UNFOCUSED = """() => {
 document.activeElement.blur();
 document.getAnimations().forEach(a => a.finish());
 return window.__focused.map(el => { const s = getComputedStyle(el);
   return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor, s.color]; });
-"""
+}"""
 
 
 def visible_indicator(focused, unfocused):
@@ -258,16 +229,17 @@ def test_keyboard_focus_is_always_visible(palette, server, page):
     """Tab from the top of the page to the first link in the text: every
     stop is visible and shows a focus indicator (outline, shadow or
     background) it does not have without focus."""
-    drv, scheme = palette
-    open_page(drv, server + page, scheme)
+    tab, scheme = palette
+    assert page in NAV_PAGES, f"{page} is no longer in the nav of mkdocs.yml"
+    open_in(tab, server + page, scheme)
     stops = []
     for _ in range(80):
-        press(drv, Keys.TAB)
-        stops.append(drv.execute_script(RECORD_FOCUS))
+        tab.page.keyboard.press("Tab")
+        stops.append(tab.page.evaluate(RECORD_FOCUS))
         if stops[-1]["inArticle"]:
             break
     assert stops[-1]["inArticle"], f"{page}: 80 Tabs did not reach a link in the text"
-    unfocused = drv.execute_script(UNFOCUSED)
+    unfocused = tab.page.evaluate(UNFOCUSED)
     problems = []
     for stop, plain in zip(stops, unfocused):
         if not stop["visible"]:
@@ -278,127 +250,156 @@ def test_keyboard_focus_is_always_visible(palette, server, page):
     assert not problems, f"{page} [{scheme}]:\n" + "\n".join(problems)
 
 
-def test_search_works_from_the_keyboard(driver, server):
+def active_is(page, selector):
+    return page.evaluate("s => document.activeElement.matches(s)", selector)
+
+
+def test_search_works_from_the_keyboard(open_page, server):
     """Tab to the search field, type, and reach a result with the arrow key;
     Enter opens it."""
-    load(driver, server + "index.html", settle=1.0)
+    start = server + "index.html"
+    page = open_page(start).page
     for _ in range(20):
-        press(driver, Keys.TAB)
-        if driver.execute_script("return document.activeElement.matches('.md-search__input')"):
+        page.keyboard.press("Tab")
+        if active_is(page, ".md-search__input"):
             break
     else:
         pytest.fail("20 Tabs did not reach the search field")
-    press(driver, "biopsy")
-    WebDriverWait(driver, 15).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a[href]"),
-        "no search results for 'biopsy'")
-    press(driver, Keys.ARROW_DOWN)
-    active = driver.switch_to.active_element
-    assert driver.execute_script(
-        "return !!arguments[0].closest('.md-search-result') && arguments[0].matches('a[href]')", active), \
-        f"the arrow key did not move to a result (focus on {active.get_attribute('outerHTML')[:120]})"
-    assert active.is_displayed()
-    target = active.get_attribute("href")
-    press(driver, Keys.ENTER)
-    WebDriverWait(driver, 10).until(lambda d: d.current_url != server + "index.html",
-                                    "Enter on a result did not open it")
-    assert driver.current_url.split("#")[0] == target.split("#")[0]
-    assert "biopsy" in driver.find_element(By.TAG_NAME, "article").text.lower()
+    page.keyboard.type("biopsy")
+    try:
+        page.locator(".md-search-result__item a[href]").first.wait_for(state="attached", timeout=15_000)
+    except PlaywrightTimeout:
+        pytest.fail("no search results for 'biopsy'")
+    page.keyboard.press("ArrowDown")
+    active = page.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+        return {result: !!a.closest('.md-search-result') && a.matches('a[href]'), href: a.href || '',
+                html: a.outerHTML.slice(0, 120),
+                visible: a.checkVisibility({opacityProperty: true, visibilityProperty: true})
+                         && r.width > 0 && r.height > 0}; }""")
+    assert active["result"], f"the arrow key did not move to a result (focus on {active['html']})"
+    assert active["visible"], f"the focused result is not visible: {active['html']}"
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_url(lambda url: url != start, timeout=10_000)
+    except PlaywrightTimeout:
+        pytest.fail("Enter on a result did not open it")
+    assert page.url.split("#")[0] == active["href"].split("#")[0]
+    assert "biopsy" in page.inner_text("article").lower()
 
 
-def test_abbreviations_reachable_without_a_mouse(driver, server, site):
+def test_abbreviations_reachable_without_a_mouse(open_page, server, site):
     """Tab reaches an abbreviation in the text, and its meaning is then shown
     and tied to it (the theme's tooltip, linked by aria-describedby)."""
-    page = "index.html"
-    load(driver, server + page)
+    name = "index.html"
+    page = open_page(server + name).page
     for _ in range(150):
-        press(driver, Keys.TAB)
-        if driver.execute_script("return document.activeElement.matches('article abbr')"):
+        page.keyboard.press("Tab")
+        if active_is(page, "article abbr"):
             break
     else:
-        pytest.fail(f"{page}: 150 Tabs did not reach an abbreviation")
-    abbr = driver.switch_to.active_element
-    short = abbr.text.strip()
-    built = (site / page).read_text(encoding="utf-8")
+        pytest.fail(f"{name}: 150 Tabs did not reach an abbreviation")
+    short = page.evaluate("() => document.activeElement.innerText.trim()")
+    built = (site / name).read_text(encoding="utf-8")
     meanings = set(re.findall(rf'<abbr tabindex="0" title="([^"]+)">{re.escape(short)}</abbr>', built))
-    assert meanings, f"{short!r} has no title in the built {page}"
-    WebDriverWait(driver, 5).until(lambda d: abbr.get_attribute("aria-describedby") or abbr.get_attribute("title"))
-    tip_id = abbr.get_attribute("aria-describedby")
+    assert meanings, f"{short!r} has no title in the built {name}"
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-describedby')"
+                           " || document.activeElement.getAttribute('title')", timeout=5000)
+    tip_id = page.evaluate("() => document.activeElement.getAttribute('aria-describedby')")
     if tip_id:
-        tip = driver.find_element(By.ID, tip_id)
-        WebDriverWait(driver, 5).until(lambda d: tip.is_displayed(), f"the meaning of {short} is not shown on focus")
+        tip = page.locator(f"[id='{tip_id}']")
+        try:
+            tip.wait_for(state="visible", timeout=5000)
+        except PlaywrightTimeout:
+            pytest.fail(f"the meaning of {short} is not shown on focus")
         assert tip.get_attribute("role") == "tooltip"
-        assert tip.text.strip() in meanings, f"tooltip says {tip.text!r}, expected one of {meanings}"
+        assert tip.inner_text().strip() in meanings, f"tooltip says {tip.inner_text()!r}, expected one of {meanings}"
     else:  # no theme tooltip: the title is the description
-        assert abbr.get_attribute("title") in meanings
+        assert page.evaluate("() => document.activeElement.getAttribute('title')") in meanings
 
 
-def announced(drv, elements):
-    """What a screen reader gets for each element, from Chromium's
-    accessibility tree: (role, text), the text being the element's accessible
-    name or else the text of what it contains; None when it is left out
-    of the tree (ignored)."""
-    drv.execute_script("arguments[0].forEach((e, i) => e.setAttribute('data-qa-ax', i))", elements)
-    root = drv.execute_cdp_cmd("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-    ids = drv.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-qa-ax]"})["nodeIds"]
-    nodes = drv.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
-    by_id = {n["nodeId"]: n for n in nodes}
-    by_backend = {n.get("backendDOMNodeId"): n for n in nodes}
+def announced(page, locator):
+    """What a screen reader gets for each element of locator, from
+    Chromium's accessibility tree: (role, text), the text being the
+    element's accessible name or else the text of what it contains; None
+    when it is left out of the tree (ignored)."""
+    locator.evaluate_all("els => els.forEach((e, i) => e.setAttribute('data-qa-ax', i))")
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        ids = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-qa-ax]"})["nodeIds"]
+        nodes = cdp.send("Accessibility.getFullAXTree", {})["nodes"]
+        by_id = {n["nodeId"]: n for n in nodes}
+        by_backend = {n.get("backendDOMNodeId"): n for n in nodes}
 
-    def text(node):  # ignored wrappers (a <span>) still pass on their text
-        name = "" if node.get("ignored") else (node.get("name") or {}).get("value") or ""
-        return name.strip() or " ".join(filter(None, (text(by_id[c]) for c in node.get("childIds", [])
-                                                       if c in by_id))).strip()
+        def text(node):  # ignored wrappers (a <span>) still pass on their text
+            name = "" if node.get("ignored") else (node.get("name") or {}).get("value") or ""
+            return name.strip() or " ".join(filter(None, (text(by_id[c]) for c in node.get("childIds", [])
+                                                           if c in by_id))).strip()
 
-    out = []
-    for nid in ids:
-        described = drv.execute_cdp_cmd("DOM.describeNode", {"nodeId": nid})["node"]
-        node = by_backend.get(described["backendNodeId"])
-        if node is None or node.get("ignored"):
-            out.append(None)
-        else:
-            out.append(((node.get("role") or {}).get("value"), text(node)))
-    return out
+        out = []
+        for nid in ids:
+            described = cdp.send("DOM.describeNode", {"nodeId": nid})["node"]
+            node = by_backend.get(described["backendNodeId"])
+            if node is None or node.get("ignored"):
+                out.append(None)
+            else:
+                out.append(((node.get("role") or {}).get("value"), text(node)))
+        return out
+    finally:
+        cdp.detach()
 
 
-def test_header_buttons_have_names(server):
+def test_header_buttons_have_names(open_page, server):
     """The theme's icon buttons (menu, search, palette) and the logo link
     give a screen reader something to read, on a phone-sized screen where
     they all show. (The buttons are <label> elements, which HTML lets carry
     no aria-label: their name is text inside them.)"""
-    drv = phone()
-    try:
-        load(drv, server + "index.html")
-        buttons = [el for el in drv.find_elements(By.CSS_SELECTOR, ".md-header .md-header__button")
-                   if el.is_displayed()]
-        assert len(buttons) >= 3, f"expected menu, search and palette buttons, found {len(buttons)}"
-        silent = [f"{el.get_attribute('outerHTML')[:100]} -> {ax}"
-                  for el, ax in zip(buttons, announced(drv, buttons)) if ax is not None and not ax[1]]
-        assert not silent, "header buttons a screen reader reads as nothing:\n" + "\n".join(silent)
-    finally:
-        drv.quit()
+    page = open_page(server + "index.html", width=360, height=740).page
+    buttons = page.locator(".md-header .md-header__button").filter(visible=True)
+    count = buttons.count()
+    assert count >= 3, f"expected menu, search and palette buttons, found {count}"
+    html = buttons.evaluate_all("els => els.map(e => e.outerHTML.slice(0, 100))")
+    spoken = announced(page, buttons)
+    assert len(spoken) == count, f"{count} buttons, {len(spoken)} found in the accessibility tree"
+    silent = [f"{h} -> {ax}" for h, ax in zip(html, spoken) if ax is not None and not ax[1]]
+    assert not silent, "header buttons a screen reader reads as nothing:\n" + "\n".join(silent)
 
 
-def test_no_single_key_shortcuts(driver, server):
+NAVIGATIONS_AFTER_A_FRAME = """() => new Promise(done =>
+    requestAnimationFrame(() => requestAnimationFrame(() => done(window.__navigations))))"""
+
+
+def test_no_single_key_shortcuts(open_page, server):
     """WCAG 2.1.4: pressing a letter with focus on the page neither opens
     search nor moves to another page (the theme binds f, s, /, p, n, .);
     typing those letters in the search field still works."""
-    page = server + "next-treatment.html"
-    load(driver, page, settle=1.0)
-    assert driver.find_elements(By.CSS_SELECTOR, "link[rel=next]"), "the page has no next page to go to"
+    url = server + "next-treatment.html"
+    page = open_page(url).page
+    assert page.locator("link[rel=next]").count(), "the page has no next page to go to"
+    # Every navigation the page starts (a link followed, location set) fires
+    # the Navigation API's navigate event at once, inside the key's handler.
+    assert page.evaluate("""() => {
+        if (typeof navigation === 'undefined') return false;
+        window.__navigations = [];
+        navigation.addEventListener('navigate', e => window.__navigations.push(e.destination.url));
+        return true; }"""), "this Chromium has no Navigation API"
     for key in ["s", "f", "/", "n", ".", "p", ","]:
-        driver.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
-        press(driver, key)
-        time.sleep(0.5)  # give a navigation the time to start
-        assert driver.current_url == page, f"pressing {key!r} moved to {driver.current_url}"
-        state = driver.execute_script(
-            "return [document.getElementById('__search').checked, "
-            "document.activeElement === document.querySelector('.md-search__input')]")
+        page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+        page.keyboard.press(key)
+        try:
+            started = page.evaluate(NAVIGATIONS_AFTER_A_FRAME)
+        except Exception as err:  # the page was replaced under us
+            pytest.fail(f"pressing {key!r} moved away from {url}: {err}")
+        assert started == [], f"pressing {key!r} started a navigation to {started}"
+        assert page.url == url, f"pressing {key!r} moved to {page.url}"
+        state = page.evaluate("() => [document.getElementById('__search').checked, "
+                              "document.activeElement === document.querySelector('.md-search__input')]")
         assert state == [False, False], f"pressing {key!r} opened search"
-    field = driver.find_element(By.CSS_SELECTOR, ".md-search__input")
+    field = page.locator(".md-search__input")
     field.click()
-    press(driver, "sn/")
-    assert field.get_attribute("value") == "sn/"
+    page.keyboard.type("sn/")
+    assert field.input_value() == "sn/"
+    assert page.evaluate("() => window.__navigations") == [], "typing in the search field navigated"
 
 
 # --- valid HTML ---------------------------------------------------------------
@@ -427,53 +428,55 @@ def test_html_is_valid(site):
 # --- reading without JavaScript -----------------------------------------------
 
 @pytest.fixture(scope="module")
-def nojs_driver():
-    drv = make_driver(javascript=False)
-    yield drv
-    drv.quit()
+def nojs_tab(chromium):
+    tab = Tab(chromium, javascript=False)
+    yield tab
+    tab.close()
 
 
-def test_pages_readable_without_javascript(nojs_driver, server):
-    drv = nojs_driver
+HIDDEN_TEXT = """() => [...document.querySelectorAll('article p, article li')]
+  // folded boxes, and the print page's contents list (print only:
+  // on screen the sidebar has it)
+  .filter(e => e.textContent.trim() && !e.closest('details:not([open]), #print-page-toc'))
+  .filter(e => !e.checkVisibility({opacityProperty: true, visibilityProperty: true})).length"""
+
+
+def test_pages_readable_without_javascript(nojs_tab, server):
+    page = nojs_tab.page
     problems = []
-    for page in ALL_PAGES:
-        load(drv, server + page)
-        assert drv.execute_script("return typeof window.__md_scope") == "undefined", \
+    for name in ALL_PAGES:
+        nojs_tab.goto(server + name, settle=False)  # no script: nothing comes after the load
+        assert page.evaluate("() => typeof window.__md_scope") == "undefined", \
             "JavaScript ran: the no-JavaScript browser is not set up right"
-        h1 = drv.find_elements(By.CSS_SELECTOR, "article h1")
-        article = drv.find_elements(By.TAG_NAME, "article")
-        if not h1 or not h1[0].is_displayed() or not h1[0].text.strip():
-            problems.append(f"{page}: the H1 is not shown")
-        if not article or not article[0].is_displayed() or len(article[0].text) < 300:
-            problems.append(f"{page}: the article text is not shown "
-                            f"({len(article[0].text) if article else 0} characters visible)")
-        hidden = drv.execute_script("""
-            return [...document.querySelectorAll('article p, article li')]
-              // folded boxes, and the print page's contents list (print only:
-              // on screen the sidebar has it)
-              .filter(e => e.textContent.trim() && !e.closest('details:not([open]), #print-page-toc'))
-              .filter(e => !e.checkVisibility({opacityProperty: true, visibilityProperty: true})).length""")
+        h1 = page.locator("article h1").first
+        article = page.locator("article").first
+        if not h1.count() or not h1.is_visible() or not h1.inner_text().strip():
+            problems.append(f"{name}: the H1 is not shown")
+        shown = article.inner_text() if article.count() and article.is_visible() else ""
+        if len(shown) < 300:
+            problems.append(f"{name}: the article text is not shown ({len(shown)} characters visible)")
+        hidden = page.evaluate(HIDDEN_TEXT)
         if hidden:
-            problems.append(f"{page}: {hidden} paragraphs or list items are hidden")
+            problems.append(f"{name}: {hidden} paragraphs or list items are hidden")
     assert not problems, "\n".join(problems)
 
 
-def test_every_nav_page_reachable_without_javascript(nojs_driver, server):
+def test_every_nav_page_reachable_without_javascript(nojs_tab, server):
     """Following only visible links in the navigation (sidebar, footer)
     from the start page reaches every page in the nav."""
-    drv = nojs_driver
-    seen, queue = set(), ["index.html"]
+    page = nojs_tab.page
+    base_path = urllib.parse.urlsplit(server).path
+    seen, queue = set(), [NAV_PAGES[0]]
     while queue:
-        page = queue.pop(0)
-        if page in seen:
+        name = queue.pop(0)
+        if name in seen:
             continue
-        seen.add(page)
-        load(drv, server + page)
-        for a in drv.find_elements(By.CSS_SELECTOR, "nav a[href]"):
-            href = a.get_attribute("href") or ""
-            if not href.startswith(server) or not a.is_displayed():
+        seen.add(name)
+        nojs_tab.goto(server + name, settle=False)
+        for href in page.locator("nav a[href]").filter(visible=True).evaluate_all("els => els.map(a => a.href)"):
+            if not href.startswith(server):
                 continue
-            target = urllib.parse.urlsplit(href).path[len(urllib.parse.urlsplit(server).path):] or "index.html"
+            target = urllib.parse.urlsplit(href).path[len(base_path):] or "index.html"
             if target.endswith(".html") and target not in seen:
                 queue.append(target)
     missing = sorted(set(NAV_PAGES) - seen)
@@ -482,67 +485,59 @@ def test_every_nav_page_reachable_without_javascript(nojs_driver, server):
 
 # --- small screens --------------------------------------------------------------
 
-def test_no_sideways_scrolling_at_360px(server, tmp_path_factory):
-    drv = phone()
-    shots = tmp_path_factory.mktemp("screenshots-360")
-    try:
-        load(drv, server + "index.html")
-        assert drv.execute_script("return innerWidth") == 360
-        problems, tables = [], 0
-        for page in ALL_PAGES:
-            load(drv, server + page)
-            sizes = drv.execute_script(
-                "const d = document.documentElement; return [d.scrollWidth, d.clientWidth]")
-            if sizes[0] > sizes[1]:
-                wide = drv.execute_script("""
-                    const w = document.documentElement.clientWidth;
-                    return [...document.querySelectorAll('body *')]
-                      .filter(e => e.getBoundingClientRect().right > w + 1 && e.checkVisibility())
-                      .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className)""")
-                problems.append(f"{page}: scrolls sideways ({sizes[0]} > {sizes[1]} px), e.g. {wide}")
-            for t in drv.execute_script("""
-                const w = document.documentElement.clientWidth;
-                return [...document.querySelectorAll('article table')].map(t => {
-                  let box = t.parentElement;
-                  while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
-                  return {width: t.getBoundingClientRect().width,
-                          box: box ? box.getBoundingClientRect().right <= w && box.clientWidth <= w : false};
-                });"""):
-                tables += 1
-                if not t["box"]:
-                    problems.append(f"{page}: a table ({t['width']:.0f} px wide) is not inside a box "
-                                    "that scrolls sideways within the screen")
-        assert tables, "no tables were checked"
-        assert not problems, "\n".join(problems)
-    finally:
-        drv.quit()
+SIDEWAYS = """() => {
+    const w = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')]
+      .filter(e => e.getBoundingClientRect().right > w + 1 && e.checkVisibility())
+      .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className); }"""
+TABLE_BOXES = """() => {
+    const w = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('article table')].map(t => {
+      let box = t.parentElement;
+      while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+      return {width: t.getBoundingClientRect().width,
+              box: box ? box.getBoundingClientRect().right <= w && box.clientWidth <= w : false};
+    }); }"""
+
+
+def test_no_sideways_scrolling_at_360px(new_tab, server):
+    tab = new_tab(width=360, height=740)
+    problems, tables = [], 0
+    for name in ALL_PAGES:
+        tab.goto(server + name, settle=False)
+        assert tab.page.evaluate("() => innerWidth") == 360, "the page is not 360 px wide"
+        scroll_width, client_width = tab.page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if scroll_width > client_width:
+            problems.append(f"{name}: scrolls sideways ({scroll_width} > {client_width} px), "
+                            f"e.g. {tab.page.evaluate(SIDEWAYS)}")
+        for t in tab.page.evaluate(TABLE_BOXES):
+            tables += 1
+            if not t["box"]:
+                problems.append(f"{name}: a table ({t['width']:.0f} px wide) is not inside a box "
+                                "that scrolls sideways within the screen")
+    assert tables, "no tables were checked"
+    assert not problems, "\n".join(problems)
     # Pictures to look at: pages with tables, in both palettes (the dark one
     # chosen through the system setting the theme follows).
     for scheme in ["light", "dark"]:
-        drv = phone(color_scheme=scheme)
-        try:
-            for page in ["next-treatment.html", "re-testing.html"]:
-                load(drv, server + page)
-                assert scheme_of(drv) == {"light": "default", "dark": "slate"}[scheme]
-                drv.execute_script("document.querySelector('article table').scrollIntoView({block: 'center'})")
-                drv.save_screenshot(str(shots / page.replace(".html", f"-360-{scheme}.png")))
-        finally:
-            drv.quit()
-    print(f"\nscreenshots at 360 px: {shots}")
+        tab = new_tab(width=360, height=740, color_scheme=scheme)
+        for name in ["next-treatment.html", "re-testing.html"]:
+            tab.goto(server + name, settle=False)
+            assert scheme_of(tab.page) == {"light": "default", "dark": "slate"}[scheme]
+            tab.page.evaluate("() => document.querySelector('article table').scrollIntoView({block: 'center'})")
+            screenshot(tab.page, name.replace(".html", f"-360-{scheme}"))
+    print(f"\nscreenshots at 360 px: {screenshot_dir()}")
 
 
 # --- page weight ----------------------------------------------------------------
 
-def test_page_weight_within_budget(site, capsys):
+def test_page_weight_within_budget(site, chromium, capsys):
     """A first visit to any page (HTML and everything it loads, the search
     index only where the page fetches it) is at most 150 KiB, gzip."""
     import page_weight
 
-    drv = make_driver()
-    try:
-        records = page_weight.measure(site, ALL_PAGES, driver=drv)
-    finally:
-        drv.quit()
+    records = page_weight.measure(site, ALL_PAGES, chromium)
     with capsys.disabled():
         print("\n" + page_weight.format_report(records, BUDGET_KIB, page_weight.build_times(site)))
     for r in records:  # the measurement itself must have worked
@@ -550,5 +545,6 @@ def test_page_weight_within_budget(site, capsys):
         assert r["page"] in names and any(n.startswith("assets/javascripts/bundle.") for n in names), \
             f"{r['page']}: the measurement missed the page or the theme bundle: {names}"
         assert not r["foreign"], f"{r['page']} asks another host: {r['foreign']}"
+    assert {r["page"] for r in records} == set(ALL_PAGES), "page_weight did not measure every page"
     over = {r["page"]: round(r["total_gzip"] / 1024, 1) for r in records if r["total_gzip"] / 1024 > BUDGET_KIB}
     assert not over, f"pages over {BUDGET_KIB} KiB (gzip) on a first visit: {over}"

@@ -12,8 +12,7 @@
   CI runs that test command.
 """
 import datetime
-import os
-import pathlib
+import html
 import re
 import subprocess
 import sys
@@ -22,25 +21,12 @@ import urllib.request
 
 import pytest
 import yaml
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, load, make_driver, serve
+from conftest import ALL_PAGES, NAV_MD, NAV_PAGES, PRINT_PAGE, ROOT, SUBPATH, screenshot, serve
+from guidekit import config as guide_config
 
 MODES = ["subpath", "root", "file"]
-
-
-def mkdocs_config():
-    # The theme's own tags (!!python/name:...) are not needed here.
-    class Loader(yaml.SafeLoader):
-        pass
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-
-
-CONFIG = mkdocs_config()
+CONFIG = guide_config.load()
 
 
 def front_matter(md_path):
@@ -54,145 +40,139 @@ def squash(text):
     return " ".join(text.split())
 
 
-# --- one browser per way of opening the site ----------------------------------
-
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory):
-    return tmp_path_factory.mktemp("screenshots")
-
-
 @pytest.fixture(scope="module", params=MODES)
 def mode(request, site):
-    """(name, base URL of the site, Chromium) for one way of opening the site."""
+    """(name, base URL of the site) for one way of opening the site."""
     name = request.param
-    srv = None
-    if name == "subpath":
-        base, srv = serve(site, SUBPATH)
-    elif name == "root":
-        base, srv = serve(site, "/")
-    else:
-        base = site.as_uri() + "/"
-    drv = make_driver()
-    yield name, base, drv
-    drv.quit()
-    if srv:
-        srv.shutdown()
+    if name == "file":
+        yield name, site.as_uri() + "/"
+        return
+    with serve(site, SUBPATH if name == "subpath" else "/") as srv:
+        yield name, srv.url
 
 
-@pytest.fixture(scope="module")
-def sub_driver():
-    drv = make_driver()
-    yield drv
-    drv.quit()
+SEARCH_META = re.compile(r'<div class="md-search-result__meta">\s*(.*?)\s*</div>', re.S)
 
 
-def wait_loaded(drv, timeout=20):
-    WebDriverWait(drv, timeout).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+def wait_for_search_ready(page, built_html, timeout_ms=20_000):
+    """Wait until the theme's search has loaded its index: the result meta
+    line no longer shows the text the page was built with ("Initializing
+    search"). Pages without a search box return at once."""
+    m = SEARCH_META.search(built_html)
+    if not m:
+        return
+    initial = squash(html.unescape(m.group(1)))
+    page.wait_for_function(
+        """initial => { const m = document.querySelector('.md-search-result__meta');
+                       return !!m && m.textContent.split(/\\s+/).filter(Boolean).join(' ') !== initial; }""",
+        arg=initial, timeout=timeout_ms)
 
 
 # --- 1. every page loads cleanly, three ways ------------------------------------
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_page_loads_without_foreign_or_failed_requests(mode, page, site, screenshots):
-    name, base, drv = mode
+def test_page_loads_without_foreign_or_failed_requests(mode, page, site, open_page):
+    name, base = mode
     url = base + page
-    # Settle long enough for the search worker to ask for its index.
-    result = load(drv, url, settle=1.0)
-    wait_loaded(drv)
+    result = open_page(url)
+    # The search asks for its index after the page's load event: wait for the
+    # index to be in, then for the network to fall quiet again. (The print
+    # page's search never asks for its index: it stays at "Initializing
+    # search", so there is nothing to wait for; reported to the lead.)
+    built = (site / page).read_text(encoding="utf-8")
+    # From file:// the theme loads the index only when search is used.
+    searches = bool(SEARCH_META.search(built)) and page != PRINT_PAGE and name != "file"
+    if searches:
+        wait_for_search_ready(result.page, built)
     assert result.requests, f"{page} ({name}): no request recorded at all"
-    assert result.requests[0].startswith(base), result.requests[0]
+    assert result.requests[0] == url, f"{page} ({name}): first request was {result.requests[0]}"
     foreign = result.foreign([base])
     assert not foreign, f"{page} ({name}) asked for something outside the site: {foreign}"
     assert not result.failures, f"{page} ({name}) had failed requests: {result.failures}"
     assert not result.console, f"{page} ({name}) logged errors: {result.console}"
+    if searches:
+        assert any(u.startswith(base + "search/search_index.json") for u in result.requests), \
+            f"{page} ({name}): the search index was never asked for: {result.requests}"
     # The theme's stylesheet is applied (not bare HTML): the layout grid has
     # the theme's maximum width.
-    grid_width = drv.execute_script(
-        "const g = document.querySelector('.md-grid');"
-        "return g ? getComputedStyle(g).maxWidth : null;")
+    grid_width = result.page.evaluate(
+        "() => { const g = document.querySelector('.md-grid');"
+        " return g ? getComputedStyle(g).maxWidth : null; }")
     assert grid_width not in (None, "none"), f"{page} ({name}) is not styled by the theme"
-    if page in ("index.html", "faq.html", "print_page.html"):
-        drv.save_screenshot(str(screenshots / f"{name}-{page}.png"))
+    if page in ("index.html", "faq.html", PRINT_PAGE):
+        screenshot(result.page, f"{name}-{page}")
 
 
 # --- 2. search ----------------------------------------------------------------
 
-def search_for(drv, url, word):
-    drv.get(url)
-    wait_loaded(drv)
-    # On a wide screen the search box is in the header; on a narrow one a
-    # search button (a label for the toggle) opens it.
-    box = drv.find_element(By.CSS_SELECTOR, "input.md-search__input")
-    if not box.is_displayed():
-        [label.click() for label in drv.find_elements(By.CSS_SELECTOR, "label[for='__search']")
-         if label.is_displayed()][:1]
-    box = WebDriverWait(drv, 20).until(
-        EC.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
+def search_for(page, word):
+    """Type word into the theme's search on the open page; return the
+    result links' absolute URLs."""
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        # On a narrow screen a search button (a label for the toggle) opens it.
+        labels = page.locator("label[for='__search']").filter(visible=True)
+        if labels.count():
+            labels.first.click()
     box.click()
-    box.send_keys(word)
+    box.press_sequentially(word)
     try:
-        WebDriverWait(drv, 20).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item"))
+        page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=20_000)
     except Exception:
-        meta = drv.find_elements(By.CSS_SELECTOR, ".md-search-result__meta")
-        pytest.fail(f"no search results for {word!r} at {url}; "
-                    f"search says: {meta[0].text if meta else '(nothing)'}")
-    return drv.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")
+        meta = page.locator(".md-search-result__meta")
+        pytest.fail(f"no search results for {word!r} at {page.url}; "
+                    f"search says: {meta.first.inner_text() if meta.count() else '(nothing)'}")
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
 
 
 @pytest.mark.parametrize("how", ["file", "subpath"])
-def test_search_finds_pages(how, site, server, sub_driver, screenshots):
+def test_search_finds_pages(how, site, server, open_page):
     base = site.as_uri() + "/" if how == "file" else server
-    links = search_for(sub_driver, base + "index.html", "biopsy")
-    sub_driver.save_screenshot(str(screenshots / f"search-{how}.png"))
+    loaded = open_page(base + "index.html")
+    links = search_for(loaded.page, "biopsy")
+    screenshot(loaded.page, f"search-{how}")
     assert links, "no result links"
-    for link in links:
-        href = link.get_attribute("href")
+    for href in links:
         assert href.startswith(base), f"result {href} is outside the guide ({base})"
         rel = urllib.parse.unquote(urllib.parse.urlsplit(href[len(base):]).path)
         assert (site / rel).is_file(), f"result {href} points at no page"
-    pages = {urllib.parse.urlsplit(a.get_attribute("href")).path.rsplit("/", 1)[-1] for a in links}
+    pages = {urllib.parse.urlsplit(href).path.rsplit("/", 1)[-1] for href in links}
     assert "re-testing.html" in pages, f"the re-testing page is not among the results: {pages}"
+    assert not loaded.console, f"search logged errors: {loaded.console}"
 
 
 # --- 3. the disclaimer ------------------------------------------------------------
 
-def disclaimer_state(drv, expected):
-    """(text, visible) of each innermost element that holds the disclaimer.
-    On screen that is the disclaimer box; in print the print page carries it
-    on its cover instead."""
-    return drv.execute_script("""
-        const expected = arguments[0];
-        const squash = t => t.split(/\\s+/).filter(Boolean).join(' ');
-        const holds = el => squash(el.innerText || '').includes(expected);
-        return [...document.body.querySelectorAll('*')]
-            .filter(el => holds(el) && ![...el.children].some(holds))
-            .map(el => {
-                const r = el.getBoundingClientRect();
-                return [el.innerText,
-                        r.width > 0 && r.height > 0
-                        && el.checkVisibility({opacityProperty: true, visibilityProperty: true})];
-            });""", expected)
+DISCLAIMER_STATE = """expected => {
+    const squash = t => t.split(/\\s+/).filter(Boolean).join(' ');
+    const holds = el => squash(el.innerText || '').includes(expected);
+    return [...document.body.querySelectorAll('*')]
+        .filter(el => holds(el) && ![...el.children].some(holds))
+        .map(el => {
+            const r = el.getBoundingClientRect();
+            return [el.innerText,
+                    r.width > 0 && r.height > 0
+                    && el.checkVisibility({opacityProperty: true, visibilityProperty: true})];
+        });
+}"""
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_disclaimer_on_screen_and_in_print(page, server, sub_driver):
+def test_disclaimer_on_screen_and_in_print(page, server, open_page):
+    """(text, visible) of each innermost element that holds the disclaimer.
+    On screen that is the disclaimer box; in print the print page carries it
+    on its cover instead."""
     expected = squash(CONFIG["extra"]["disclaimer"])
     assert expected, "extra.disclaimer is empty in mkdocs.yml"
-    sub_driver.get(server + page)
-    wait_loaded(sub_driver)
-    try:
-        for media in ("screen", "print"):
-            sub_driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
-            found = [(squash(text), visible) for text, visible in disclaimer_state(sub_driver, expected)]
-            assert any(visible for _, visible in found), \
-                f"{page} ({media}): disclaimer not visible; found {found}"
-            # It is also in the page's visible text as a whole.
-            assert expected in squash(sub_driver.find_element(By.TAG_NAME, "body").text), \
-                f"{page} ({media}): disclaimer text not in the rendered page"
-    finally:
-        sub_driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    tab = open_page(server + page).page
+    for media in ("screen", "print"):
+        tab.emulate_media(media=media)
+        found = [(squash(text), visible) for text, visible in tab.evaluate(DISCLAIMER_STATE, expected)]
+        assert any(visible for _, visible in found), \
+            f"{page} ({media}): disclaimer not visible; found {found}"
+        # It is also in the page's visible text as a whole.
+        assert expected in squash(tab.inner_text("body")), \
+            f"{page} ({media}): disclaimer text not in the rendered page"
 
 
 # --- 4. front matter shown --------------------------------------------------------
@@ -207,16 +187,16 @@ def parse_shown_date(text):
     return None
 
 
-@pytest.mark.parametrize("page", NAV_PAGES)
-def test_front_matter_shown(page, site, server, sub_driver):
-    meta = front_matter(ROOT / "docs" / page.replace(".html", ".md"))
-    sub_driver.get(server + page)
-    wait_loaded(sub_driver)
-    body = squash(sub_driver.find_element(By.TAG_NAME, "body").text)
+@pytest.mark.parametrize("md", NAV_MD)
+def test_front_matter_shown(md, site, server, open_page):
+    page = NAV_PAGES[NAV_MD.index(md)]
+    meta = front_matter(ROOT / "docs" / md)
+    tab = open_page(server + page).page
+    body = squash(tab.inner_text("body"))
     assert squash(str(meta["description"])) in body, f"{page}: description not shown"
 
-    times = {t.get_attribute("datetime"): t.text
-             for t in sub_driver.find_elements(By.CSS_SELECTOR, "article time[datetime]")}
+    times = dict(tab.eval_on_selector_all(
+        "article time[datetime]", "els => els.map(t => [t.getAttribute('datetime'), t.innerText])"))
     for key, label in (("last_reviewed", "Last reviewed"), ("next_review", "Next review")):
         value = meta[key]
         iso = value.isoformat() if isinstance(value, datetime.date) else str(value)
@@ -224,11 +204,11 @@ def test_front_matter_shown(page, site, server, sub_driver):
         assert times[iso].strip() and parse_shown_date(times[iso]) == datetime.date.fromisoformat(iso), \
             f"{page}: {key} {iso} shown as {times[iso]!r}"
         assert label.lower() in body.lower(), f"{page}: no '{label}' label"
-        assert times[iso] in body, f"{page}: {key} date not visible"
+        assert squash(times[iso]) in body, f"{page}: {key} date not visible"
 
     pdf_name = CONFIG["extra"]["pdf"]["file"]
-    links = [a.get_attribute("href") for a in sub_driver.find_elements(By.CSS_SELECTOR, "article a[href]")
-             if urllib.parse.urlsplit(a.get_attribute("href")).path.endswith(".pdf")]
+    links = [href for href in tab.eval_on_selector_all("article a[href]", "els => els.map(a => a.href)")
+             if urllib.parse.urlsplit(href).path.endswith(".pdf")]
     assert links, f"{page}: no link to the PDF"
     for href in links:
         assert href.startswith(server), f"{page}: PDF link {href} leaves the guide"
@@ -245,8 +225,7 @@ def test_front_matter_shown(page, site, server, sub_driver):
 def test_strict_build_has_no_warnings(tmp_path):
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
            "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path / "out")]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     warnings = [line for line in output.splitlines() if "WARNING" in line]
@@ -257,11 +236,11 @@ ROOT_REFERENCES = [re.compile(r'"base"\s*:\s*"/"'), re.compile(r"new URL\(\s*[\"
 
 
 def test_print_page_does_not_point_at_server_root(site):
-    page = site / "print_page.html"
-    html = page.read_text(encoding="utf-8")
+    name = guide_config.print_page()
+    text = (site / name).read_text(encoding="utf-8")
     # The page and every local script it loads (inline scripts are moved to files).
-    sources = {"print_page.html": html}
-    for src in re.findall(r'<script[^>]*\ssrc="([^"]+)"', html):
+    sources = {name: text}
+    for src in re.findall(r'<script[^>]*\ssrc="([^"]+)"', text):
         path = site / urllib.parse.unquote(src)
         if path.is_file():
             sources[src] = path.read_text(encoding="utf-8", errors="replace")
