@@ -25,7 +25,39 @@ KNOWN = {"name", "phone", "urgent_phone", "url", "url_text", "logo", "feedback_e
 PHONES = ("phone", "urgent_phone")  # urgent_phone: the 24-hour line, in the urgent-care card
 
 
+# What would run in a reader's browser if a template printed it unescaped
+# (the theme prints copyright and site_description as they are).
+ACTIVE = re.compile(r"<\s*script\b|\bon[a-z]+\s*=|javascript\s*:", re.I)
+TEXT_SETTINGS = ("site_name", "site_description", "site_author", "copyright", "site_url")
+
+
+def _texts(value, path):
+    if isinstance(value, str):
+        yield path, value
+    elif hasattr(value, "items"):  # a dict, or MkDocs' config of `extra`
+        for key, item in value.items():
+            yield from _texts(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _texts(item, f"{path}[{i}]")
+
+
+def check_no_script(config):
+    """A setting that carries a script (or an event handler) fails the
+    build: the theme prints some settings unescaped, and the post-build step
+    would make an inline script a trusted file."""
+    settings = [(key, config.get(key)) for key in TEXT_SETTINGS]
+    for key, value in settings + [("extra", config.extra)]:
+        for path, text in _texts(value, key):
+            found = ACTIVE.search(text)
+            if found:
+                raise PluginError(f"{config.config_file_path}: {path} contains "
+                                  f"'{found.group(0)}', which would run as a script in the "
+                                  "reader's browser. Write plain text there.")
+
+
 def on_config(config, **kwargs):
+    check_no_script(config)
     inst = config.extra.get("institution") or {}
     if not isinstance(inst, dict):
         raise PluginError(f"{config.config_file_path}: extra.institution must be a mapping "
