@@ -422,3 +422,17 @@ def test_a_python_too_old_finds_a_newer_one():
                                       version_of=lambda path: (3, 12))
     assert newer == "/opt/py/bin/python3.12"
     assert bootstrap.suitable_python((3, 11)) is None
+
+
+def test_as_root_a_missing_chromium_is_installed_and_the_build_goes_on(monkeypatch):
+    import build
+    from guidekit import browser
+
+    installed = []
+    answers = iter([None, "/usr/bin/chromium"])  # none before apt-get, one after
+    monkeypatch.setattr(browser, "chromium_path", lambda: next(answers))
+    monkeypatch.setattr(build.bootstrap, "can_install", lambda: True)
+    monkeypatch.setattr(build.bootstrap, "apt_install",
+                        lambda packages, why: installed.append(packages) or True)
+    assert build.need_chromium() == "/usr/bin/chromium"
+    assert installed == [["chromium"]]
