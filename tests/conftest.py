@@ -9,8 +9,8 @@
   hospital intranet would) or at a server root (guidekit.server).
 - `chromium`: one headless Chromium per test module (guidekit.browser,
   Playwright on Debian's chromium). `open_page(url, ...)` opens a page in a
-  fresh browser context, waits until it has settled (load event, then the
-  network quiet, bounded) and records what it asked for, what failed and
+  fresh browser context, waits until it has settled (load event, then no
+  request in flight, bounded) and records what it asked for, what failed and
   what it logged as an error.
 - `run_axe(page)`: axe-core's violations on an open page.
 - `screenshot(page, name)`: a picture in this session's screenshot folder
@@ -21,8 +21,10 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from guidekit import config as guide_config
 from guidekit.browser import BrowserError, Chromium
@@ -47,6 +49,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # How long a page may take: to load, and then to fall quiet on the network.
 LOAD_TIMEOUT_MS = 60_000
 SETTLE_TIMEOUT_MS = 10_000
+NEXT_FRAME_AND_TASK = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
 
 
 def need(path):
@@ -154,12 +157,22 @@ class Tab:
         if media:
             self.page.emulate_media(media=media)
         self.loaded = Loaded(self.page)
+        self.in_flight = set()
         # Context events also cover what the page's workers ask for (the search index).
-        self.context.on("request", lambda r: self.loaded.requests.append(r.url))
-        self.context.on("requestfailed", lambda r: self.loaded.failures.append((r.url, r.failure or "failed")))
+        self.context.on("request", self._request)
+        self.context.on("requestfinished", lambda r: self.in_flight.discard(r))
+        self.context.on("requestfailed", self._request_failed)
         self.context.on("response", self._response)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda err: self.loaded.console.append(f"page error: {err}"))
+
+    def _request(self, request):
+        self.loaded.requests.append(request.url)
+        self.in_flight.add(request)
+
+    def _request_failed(self, request):
+        self.in_flight.discard(request)
+        self.loaded.failures.append((request.url, request.failure or "failed"))
 
     def _response(self, response):
         if response.status >= 400:
@@ -175,26 +188,29 @@ class Tab:
         self.loaded = Loaded(self.page)
         self.page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
         if settle:
-            settle_network(self.page)
+            self.settle()
         return self.loaded
+
+    def settle(self, timeout_ms=SETTLE_TIMEOUT_MS):
+        """Wait, bounded, until no request of the page or its workers is in
+        flight, twice in a row, each look one animation frame and one task
+        after the last (so what the page's scripts start on load is seen).
+        A page that never falls quiet is still looked at after timeout_ms:
+        its tests judge what they see."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            try:
+                self.page.evaluate(NEXT_FRAME_AND_TASK)  # Playwright delivers the events meanwhile
+            except PlaywrightError:  # the page went away (navigated, closed): nothing to wait for here
+                return
+            quiet = quiet + 1 if not self.in_flight else 0
 
     def close(self):
         try:
             self.context.close()
         except Exception:  # the browser may already be gone (a step's deadline)
             pass
-
-
-def settle_network(page, timeout_ms=SETTLE_TIMEOUT_MS):
-    """Wait, bounded, until the page's network has been quiet for 500 ms
-    (Playwright's "networkidle"); a page that never falls quiet is still
-    looked at, and its tests judge what they see."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    except PlaywrightTimeout:
-        pass
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ import sys
 import pytest
 
 import reading_grade
-import review_dates
 from conftest import NAV_MD, NAV_PAGES, NOT_IN_NAV_MD, ROOT
+from guidekit import frontmatter
 
 DOCS = ROOT / "docs"
 ABBREVIATIONS = DOCS / "includes" / "abbreviations.md"
@@ -218,19 +218,22 @@ FRONT_MATTER = ("title", "description", "last_reviewed", "next_review")
 
 @pytest.mark.parametrize("md", PATIENT_PAGES + IT_PAGES)
 def test_front_matter(md):
-    meta = review_dates.read_front_matter(DOCS / md)
+    meta = frontmatter.read(DOCS / md, f"docs/{md}")
+    assert not frontmatter.problems(meta, f"docs/{md}"), "\n".join(frontmatter.problems(meta, f"docs/{md}"))
     for key in FRONT_MATTER:
         assert meta.get(key), f"docs/{md}: front matter lacks '{key}'"
-    last = review_dates.parse_date(meta["last_reviewed"])
-    nxt = review_dates.parse_date(meta["next_review"])
-    assert last and nxt, f"docs/{md}: review dates must be YYYY-MM-DD"
+    try:
+        last = frontmatter.as_date(meta["last_reviewed"])
+        nxt = frontmatter.as_date(meta["next_review"])
+    except ValueError:
+        pytest.fail(f"docs/{md}: review dates must be YYYY-MM-DD")
     assert last < nxt, f"docs/{md}: next_review must come after last_reviewed"
 
 
 @pytest.mark.parametrize("md", PATIENT_PAGES)
 def test_page_shape(md):
     text = page_text(DOCS / md)
-    body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    body = frontmatter.body(text, f"docs/{md}")
     assert re.search(r"^# \S", body, re.M), f"docs/{md}: no H1"
     assert re.search(r'^!!! abstract "Key points"\n(    - .+\n)+', body, re.M), \
         f"docs/{md}: no '!!! abstract \"Key points\"' box with a list"
@@ -303,8 +306,8 @@ def status_of(output, rel_path):
 def real_review_dates():
     dates = {}
     for md in PATIENT_PAGES + IT_PAGES:
-        meta = review_dates.read_front_matter(DOCS / md)
-        dates[f"docs/{md}"] = datetime.date.fromisoformat(meta["next_review"])
+        meta = frontmatter.read(DOCS / md)
+        dates[f"docs/{md}"] = frontmatter.as_date(meta["next_review"])
     return dates
 
 

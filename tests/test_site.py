@@ -20,20 +20,13 @@ import urllib.parse
 import urllib.request
 
 import pytest
-import yaml
 
 from conftest import ALL_PAGES, NAV_MD, NAV_PAGES, PRINT_PAGE, ROOT, SUBPATH, screenshot, serve
 from guidekit import config as guide_config
+from guidekit import frontmatter
 
 MODES = ["subpath", "root", "file"]
 CONFIG = guide_config.load()
-
-
-def front_matter(md_path):
-    text = md_path.read_text(encoding="utf-8")
-    m = re.match(r"---\s*\n(.*?)\n---\s*\n", text, re.S)
-    assert m, f"{md_path.name} has no front matter"
-    return yaml.safe_load(m.group(1))
 
 
 def squash(text):
@@ -190,7 +183,8 @@ def parse_shown_date(text):
 @pytest.mark.parametrize("md", NAV_MD)
 def test_front_matter_shown(md, site, server, open_page):
     page = NAV_PAGES[NAV_MD.index(md)]
-    meta = front_matter(ROOT / "docs" / md)
+    meta = frontmatter.read(ROOT / "docs" / md)
+    assert meta, f"docs/{md} has no front matter"
     tab = open_page(server + page).page
     body = squash(tab.inner_text("body"))
     assert squash(str(meta["description"])) in body, f"{page}: description not shown"
