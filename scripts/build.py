@@ -183,7 +183,17 @@ def stale_browser_profiles(tmp=None):
 
 
 def clean_leftovers(site_dir):
-    removed = [p for p in stale_build_folders(site_dir) + stale_browser_profiles() if _remove(p)]
+    stale = stale_build_folders(site_dir)
+    # A build killed between its two renames left the last good site as
+    # .<site>.old-<pid> and no site: put it back first.
+    olds = [p for p in stale if ".old-" in p.name]
+    if olds and not os.path.lexists(site_dir):
+        newest = max(olds, key=lambda p: p.lstat().st_mtime)
+        os.replace(newest, site_dir)
+        stale.remove(newest)
+        print(f"cleanup: restored the last good site from {newest.name} (a build was killed "
+              "while swapping it)")
+    removed = [p for p in stale + stale_browser_profiles() if _remove(p)]
     if removed:
         print(f"cleanup: removed {len(removed)} folder(s) left by earlier builds that were "
               f"stopped: {', '.join(p.name for p in removed)}")
@@ -391,8 +401,11 @@ def build(config_file, site_dir, paper="a4", pdf=True, settings=None):
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        if old is not None and os.path.lexists(old):
+            if os.path.lexists(site_dir):
+                shutil.rmtree(old, ignore_errors=True)
+            else:  # stopped between the two renames: the last good site goes back
+                os.replace(old, site_dir)
 
 
 def _report_path(site_dir):

@@ -436,3 +436,20 @@ def test_as_root_a_missing_chromium_is_installed_and_the_build_goes_on(monkeypat
                         lambda packages, why: installed.append(packages) or True)
     assert build.need_chromium() == "/usr/bin/chromium"
     assert installed == [["chromium"]]
+
+
+def test_a_build_killed_while_swapping_gets_the_last_site_back(tmp_path):
+    """Killed between moving the last site aside and moving the new one in:
+    the next build puts the last good site back, it does not delete it."""
+    site = tmp_path / "out" / "site"
+    make_previous_site(tmp_path / "out" / "aside")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    aside = site.parent / f".{site.name}.old-{dead.pid}"
+    (tmp_path / "out" / "aside").rename(aside)
+    result = run_with_env(site, no_chromium_env(tmp_path))  # fails: no Chromium
+    output = result.stdout + result.stderr
+    assert "restored the last good site" in output, output
+    assert result.returncode == 1, output
+    assert_previous_site_untouched(site)
+    assert not aside.exists()
