@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, run_build, serve
+from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, run_build, serve
 from guidekit import config as guide_config
 
 OVERLAY = ROOT / "hospital-overlay.example.yml"
@@ -183,9 +183,17 @@ def csp_server(site):
         yield srv.url
 
 
+@pytest.fixture(scope="module")
+def csp_tab(chromium):
+    """A browser context that records Content-Security-Policy violations."""
+    tab = Tab(chromium, csp_listener=True)
+    yield tab
+    tab.close()
+
+
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_every_page_works_under_the_policy(csp_server, open_page, page):
-    loaded = open_page(csp_server + page, csp_listener=True)
+def test_every_page_works_under_the_policy(csp_server, csp_tab, page):
+    loaded = csp_tab.goto(csp_server + page)
     violations = loaded.page.evaluate("() => window.__cspViolations")
     assert violations == [], f"{page}: {violations}"
     assert not [m for m in loaded.console if "Content Security Policy" in m], loaded.console
@@ -195,8 +203,8 @@ def test_every_page_works_under_the_policy(csp_server, open_page, page):
     assert loaded.page.evaluate("() => document.body.dataset.mdColorScheme") in ("default", "slate")
 
 
-def test_search_works_under_the_policy(csp_server, open_page):
-    loaded = open_page(csp_server + "index.html", csp_listener=True)
+def test_search_works_under_the_policy(csp_server, csp_tab):
+    loaded = csp_tab.goto(csp_server + "index.html")
     page = loaded.page
     box = page.locator("input.md-search__input")
     box.click()

@@ -21,7 +21,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ALL_PAGES, NAV_MD, NAV_PAGES, PRINT_PAGE, ROOT, SUBPATH, screenshot, serve
+from conftest import ALL_PAGES, NAV_MD, NAV_PAGES, PRINT_PAGE, ROOT, SUBPATH, Tab, screenshot, serve
 from guidekit import config as guide_config
 from guidekit import frontmatter
 
@@ -150,22 +150,35 @@ DISCLAIMER_STATE = """expected => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def reader_tab(chromium):
+    """One browser context for the checks of what each page shows (a reader
+    going from page to page)."""
+    tab = Tab(chromium)
+    yield tab
+    tab.close()
+
+
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_disclaimer_on_screen_and_in_print(page, server, open_page):
+def test_disclaimer_on_screen_and_in_print(page, server, reader_tab):
     """(text, visible) of each innermost element that holds the disclaimer.
     On screen that is the disclaimer box; in print the print page carries it
     on its cover instead."""
     expected = squash(CONFIG["extra"]["disclaimer"])
     assert expected, "extra.disclaimer is empty in mkdocs.yml"
-    tab = open_page(server + page).page
-    for media in ("screen", "print"):
-        tab.emulate_media(media=media)
-        found = [(squash(text), visible) for text, visible in tab.evaluate(DISCLAIMER_STATE, expected)]
-        assert any(visible for _, visible in found), \
-            f"{page} ({media}): disclaimer not visible; found {found}"
-        # It is also in the page's visible text as a whole.
-        assert expected in squash(tab.inner_text("body")), \
-            f"{page} ({media}): disclaimer text not in the rendered page"
+    reader_tab.goto(server + page)
+    tab = reader_tab.page
+    try:
+        for media in ("screen", "print"):
+            tab.emulate_media(media=media)
+            found = [(squash(text), visible) for text, visible in tab.evaluate(DISCLAIMER_STATE, expected)]
+            assert any(visible for _, visible in found), \
+                f"{page} ({media}): disclaimer not visible; found {found}"
+            # It is also in the page's visible text as a whole.
+            assert expected in squash(tab.inner_text("body")), \
+                f"{page} ({media}): disclaimer text not in the rendered page"
+    finally:
+        tab.emulate_media(media=None)
 
 
 # --- 4. front matter shown --------------------------------------------------------
@@ -181,11 +194,12 @@ def parse_shown_date(text):
 
 
 @pytest.mark.parametrize("md", NAV_MD)
-def test_front_matter_shown(md, site, server, open_page):
+def test_front_matter_shown(md, site, server, reader_tab):
     page = NAV_PAGES[NAV_MD.index(md)]
     meta = frontmatter.read(ROOT / "docs" / md)
     assert meta, f"docs/{md} has no front matter"
-    tab = open_page(server + page).page
+    reader_tab.goto(server + page)
+    tab = reader_tab.page
     body = squash(tab.inner_text("body"))
     assert squash(str(meta["description"])) in body, f"{page}: description not shown"
 
