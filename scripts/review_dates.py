@@ -13,9 +13,15 @@ table, soonest review first. A page is:
 - MISSING   when a date is absent or not written as YYYY-MM-DD (or the
             front matter cannot be read: the reason is printed below).
 
+It then lists the treatment entries of the treatment table
+(docs/includes/treatments.yml, rendered by overrides/hooks/treatments.py)
+whose check date is more than six months old (STALE), or missing or not
+written as YYYY-MM-DD (MISSING).
+
 --today sets the date to compare with (default: the real date), so the
 output can be checked for any day. With --check the exit code is 1 when any
-page is DUE or MISSING (for a scheduled job); "due soon" alone does not fail.
+page is DUE or MISSING, or any treatment entry is STALE or MISSING (for a
+scheduled job); "due soon" alone does not fail.
 
 The front matter is read by guidekit.frontmatter, as the build reads it.
 """
@@ -29,6 +35,9 @@ from guidekit import ROOT, frontmatter
 DOCS = ROOT / "docs"
 
 DUE, SOON, OK, MISSING = "DUE", "due soon", "ok", "MISSING"
+STALE = "STALE"
+TREATMENT_MONTHS = 6  # a treatment entry is re-checked at least this often
+TREATMENTS = pathlib.Path("includes") / "treatments.yml"  # under the docs folder
 
 
 def read_front_matter(path):
@@ -80,6 +89,46 @@ def review_table(docs=DOCS, today=None, soon=30):
     return rows
 
 
+def add_months(day, months):
+    """day plus whole months (the last day of the month when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, d)
+        except ValueError:
+            continue
+
+
+def treatment_rows(path, today=None, months=TREATMENT_MONTHS):
+    """One dict per drug entry of the treatment data at path: name, checked,
+    recheck (the date it falls due), status (STALE, ok or MISSING).
+    [] when the file does not exist; ValueError when it cannot be read."""
+    import yaml
+
+    today = today or datetime.date.today()
+    path = pathlib.Path(path)
+    if not path.exists():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ValueError(f"{path.name}: not valid YAML ({err})") from None
+    rows = []
+    for driver in data.get("drivers") or []:
+        for drug in (driver or {}).get("drugs") or []:
+            name = f"{drug.get('generic', '?')} ({driver.get('change', '?')})"
+            checked = parse_date(drug.get("checked"))
+            if checked is None:
+                rows.append({"name": name, "checked": str(drug.get("checked") or "-"),
+                             "recheck": None, "status": MISSING})
+                continue
+            recheck = add_months(checked, months)
+            rows.append({"name": name, "checked": checked.isoformat(), "recheck": recheck,
+                         "status": STALE if today > recheck else OK})
+    return rows
+
+
 def format_table(rows):
     head = ("page", "last reviewed", "next review", "days left", "status")
     body = [(r["path"], r["last_reviewed"] or "-", r["next_review"] or "-",
@@ -98,6 +147,8 @@ def main(argv=None):
     ap.add_argument("--check", action="store_true",
                     help="exit 1 when any page is due or has no valid dates")
     ap.add_argument("--docs", type=pathlib.Path, default=DOCS, help="the docs folder")
+    ap.add_argument("--treatments", type=pathlib.Path, default=None, metavar="FILE",
+                    help="the treatment data (default: includes/treatments.yml in the docs folder)")
     args = ap.parse_args(argv)
     today = args.today or datetime.date.today()
     rows = review_table(args.docs, today, args.soon)
@@ -111,7 +162,24 @@ def main(argv=None):
     count = lambda s: sum(r["status"] == s for r in rows)
     print(f"\n{len(rows)} pages on {today.isoformat()}: {count(DUE)} due, "
           f"{count(SOON)} due within {args.soon} days, {count(MISSING)} without valid dates.")
-    if args.check and (count(DUE) or count(MISSING)):
+    treatments_file = args.treatments or args.docs / TREATMENTS
+    try:
+        entries = treatment_rows(treatments_file, today)
+    except ValueError as err:
+        print(f"\nTreatment entries: cannot read {err}")
+        return 1 if args.check else 0
+    flagged = [e for e in entries if e["status"] != OK]
+    if entries:
+        print(f"\nTreatment entries ({treatments_file.name}) checked more than "
+              f"{TREATMENT_MONTHS} months ago, or without a valid check date:")
+        for e in flagged:
+            due = e["recheck"].isoformat() if e["recheck"] else "-"
+            print(f"  {e['status']:<8} {e['name']}: checked {e['checked']}, re-check due {due}")
+        if not flagged:
+            print("  none")
+        print(f"{len(entries)} treatment entries: {sum(e['status'] == STALE for e in entries)} "
+              f"stale, {sum(e['status'] == MISSING for e in entries)} without a valid check date.")
+    if args.check and (count(DUE) or count(MISSING) or flagged):
         return 1
     return 0
 

@@ -1,0 +1,239 @@
+"""Treatment options by driver change: one data file, rendered as the table
+of "Choosing the next treatment", each drug with its regulatory status, the
+source that status was checked against and the date it was checked.
+
+The data live in docs/includes/treatments.yml. A page asks for the table
+with a marker on a line of its own:
+
+    <!-- treatments: driver-table -->
+
+The reader's region (`extra.region`, overrides/hooks/region.py) picks the
+brand names and the status shown: us shows the US brand and the FDA status;
+uk shows the EU/UK brand and the EU status where one has been confirmed
+(otherwise it says so and shows the US status); international shows the
+US status and says that other countries decide for themselves.
+
+The build fails, naming the file and the entry, on an entry without a
+status, a dated source or a check date. scripts/review_dates.py lists the
+entries whose check date is more than six months old. The table is
+inserted before the print-site plugin saves each page, so the PDF has it.
+"""
+import datetime
+import html
+import pathlib
+import re
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+DATA = "includes/treatments.yml"
+MARKER = re.compile(r"<!--\s*treatments:\s*([\w-]+)\s*-->")
+TABLES = ("driver-table",)
+LABELS = {
+    "full": "full approval",
+    "accelerated": "accelerated approval",
+    "approved": "approved",
+    "conditional": "conditional marketing authorisation",
+    "authorised": "marketing authorisation",
+}
+STATUS_FIELDS = ("regulator", "label", "date", "source")
+SOURCE_FIELDS = ("title", "publisher", "date", "url")
+YEAR = re.compile(r"^(19|20)\d\d(-\d\d(-\d\d)?)?$")
+REVIEW_MONTHS = 6
+
+_state = {}
+
+
+def esc(value):
+    return html.escape(str(value), quote=True)
+
+
+def as_date_text(value):
+    """'2021', '2021-05' or '2021-05-28' (or a date) as the reader reads it."""
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    text = str(value).strip()
+    if not YEAR.match(text):
+        raise ValueError(text)
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = datetime.date(parts[0], parts[1], 1).strftime("%B")
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    day = datetime.date(*parts)  # raises ValueError on an impossible date
+    return f"{day.day} {month} {day.year}"
+
+
+def checked_date(value):
+    """The check date as a date; ValueError unless written YYYY-MM-DD."""
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value).strip())
+
+
+def entries(data):
+    """(driver, drug) for every drug entry of the data."""
+    for driver in (data or {}).get("drivers") or []:
+        for drug in (driver or {}).get("drugs") or []:
+            yield driver, drug
+
+
+def problems(data):
+    """Every problem of the data, one line each naming the entry and the fix."""
+    found = []
+    if not isinstance(data, dict):
+        return ["the file must hold 'sources:' and 'drivers:'"]
+    sources = data.get("sources") or {}
+    for key, src in sources.items():
+        for field in SOURCE_FIELDS:
+            if not str((src or {}).get(field) or "").strip():
+                found.append(f"source '{key}' has no {field}: add '{field}:'")
+        date = (src or {}).get("date")
+        if date and not YEAR.match(str(date.isoformat() if isinstance(date, datetime.date) else date)):
+            found.append(f"source '{key}' has the date '{date}': write it as YYYY, YYYY-MM or YYYY-MM-DD")
+        url = str((src or {}).get("url") or "")
+        if url and not url.startswith(("https://", "http://")):
+            found.append(f"source '{key}' has the address '{url}': give a full web address")
+    drivers = data.get("drivers") or []
+    if not drivers:
+        found.append("there are no 'drivers:' entries")
+    for driver in drivers:
+        for field in ("change", "drug_type"):
+            if not str((driver or {}).get(field) or "").strip():
+                found.append(f"a driver entry has no '{field}:'")
+        if not (driver or {}).get("drugs"):
+            found.append(f"driver '{(driver or {}).get('change', '?')}' lists no drugs")
+    for driver, drug in entries(data):
+        name = f"'{drug.get('generic', '?')}' ({driver.get('change', '?')})"
+        for field in ("generic", "used"):
+            if not str(drug.get(field) or "").strip():
+                found.append(f"{name} has no '{field}:'")
+        if not str((drug.get("brand") or {}).get("us") or "").strip():
+            found.append(f"{name} has no US brand: add 'brand: {{us: ...}}'")
+        statuses = drug.get("status") or {}
+        if not statuses.get("us"):
+            found.append(f"{name} has no status: add 'status: {{us: {{regulator: US FDA, label: "
+                         "full or accelerated, date: YYYY-MM-DD, source: <key>}}}}'")
+        for region, status in statuses.items():
+            if region not in ("us", "eu_uk"):
+                found.append(f"{name} has a status for '{region}': use us or eu_uk")
+                continue
+            for field in STATUS_FIELDS:
+                if not str((status or {}).get(field) or "").strip():
+                    found.append(f"{name}: its {region} status has no '{field}:'")
+            label = (status or {}).get("label")
+            if label and label not in LABELS:
+                found.append(f"{name}: its {region} status label '{label}' is not one of "
+                             f"{', '.join(LABELS)}")
+            date = (status or {}).get("date")
+            if date:
+                try:
+                    as_date_text(date)
+                except ValueError:
+                    found.append(f"{name}: its {region} status date '{date}' is not a date "
+                                 "(write YYYY, YYYY-MM or YYYY-MM-DD)")
+            key = (status or {}).get("source")
+            if key and key not in sources:
+                found.append(f"{name}: its {region} status cites the unknown source '{key}' "
+                             "(add it under 'sources:')")
+        if drug.get("checked") in (None, ""):
+            found.append(f"{name} has no check date: add 'checked: YYYY-MM-DD'")
+        else:
+            try:
+                checked_date(drug["checked"])
+            except ValueError:
+                found.append(f"{name}: 'checked: {drug['checked']}' is not a date (write YYYY-MM-DD)")
+    return found
+
+
+def load(path):
+    """The data at path, checked; PluginError naming the file and every problem."""
+    path = pathlib.Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise PluginError(f"{path}: cannot read the treatment options ({err}).") from err
+    found = problems(data)
+    if found:
+        raise PluginError(f"{path}: " + "; ".join(found) + ".")
+    return data
+
+
+@event_priority(-10)  # after overrides/hooks/region.py has checked extra.region
+def on_config(config, **kwargs):
+    _state["data"] = load(pathlib.Path(config["docs_dir"]) / DATA)
+    return config
+
+
+def _source_link(src):
+    return (f'<a href="{esc(src["url"])}">{esc(src["title"])}</a> '
+            f'({esc(src["publisher"])}, {esc(as_date_text(src["date"]))})')
+
+
+def _status_text(status, sources, place):
+    label = LABELS[status["label"]]
+    return (f'<span class="guide-treatments__status">{esc(place)}: {esc(label)}, '
+            f'{esc(status["regulator"])}, {esc(as_date_text(status["date"]))}.</span> '
+            f'<span class="guide-treatments__source">Source: {_source_link(sources[status["source"]])}.</span>')
+
+
+def _drug_item(drug, sources, region):
+    brands = drug["brand"]
+    us_brand, eu_brand = brands["us"], brands.get("eu_uk") or brands["us"]
+    if region == "uk":
+        brand = eu_brand
+    elif region == "us" or eu_brand == us_brand:
+        brand = us_brand
+    else:
+        brand = f"{us_brand}; {eu_brand} in the EU and UK"
+    name = f'<strong>{esc(drug["generic"][:1].upper() + drug["generic"][1:])}</strong> ({esc(brand)})'
+    statuses = drug["status"]
+    if region == "uk" and statuses.get("eu_uk"):
+        status = _status_text(statuses["eu_uk"], sources, "EU/UK")
+    elif region == "uk":
+        status = ('<span class="guide-treatments__status">EU/UK status not confirmed here: '
+                  'ask your team.</span> ' + _status_text(statuses["us"], sources, "US"))
+    else:
+        status = _status_text(statuses["us"], sources, "US")
+    checked = checked_date(drug["checked"])
+    return (f'<li>{name}, {esc(drug["used"])}. {status} '
+            f'<span class="guide-treatments__checked">Checked {checked.day} {checked:%B %Y}.</span></li>')
+
+
+CAPTIONS = {
+    "international": ("Drugs used for common driver changes. The status shown is the US one "
+                      "(FDA); other countries decide for themselves, so it may differ where you live."),
+    "us": "Drugs used for common driver changes, with their US (FDA) status.",
+    "uk": ("Drugs used for common driver changes, with EU and UK brand names. The EU status "
+           "is shown where it has been confirmed; the UK regulator (MHRA) and NICE decide for the UK."),
+}
+
+
+def render_driver_table(data, region):
+    sources = data["sources"]
+    rows = []
+    for driver in data["drivers"]:
+        items = "".join(_drug_item(drug, sources, region) for drug in driver["drugs"])
+        rows.append(f'<tr><td>{esc(driver["change"])}</td><td>{esc(driver["drug_type"])}</td>'
+                    f'<td><ul class="guide-treatments__drugs">{items}</ul></td></tr>')
+    return ('<div class="guide-treatments">'
+            f'<table>\n<caption>{esc(CAPTIONS[region])}</caption>\n'
+            '<thead><tr><th>Driver change</th><th>Type of drug</th>'
+            '<th>Example drugs: when used, status and source</th></tr></thead>\n'
+            '<tbody>\n' + "\n".join(rows) + '\n</tbody>\n</table></div>')
+
+
+@event_priority(50)  # before tables.py (40) labels the cells and print-site (0) saves the page
+def on_page_content(html_text, page, config, files, **kwargs):
+    region = config.extra.get("region") or "international"
+
+    def replace(match):
+        name = match.group(1)
+        if name not in TABLES:
+            raise PluginError(f"docs/{page.file.src_uri}: unknown treatments marker '{name}'. "
+                              f"Use one of: {', '.join(TABLES)}.")
+        return render_driver_table(_state["data"], region)
+
+    return MARKER.sub(replace, html_text)
