@@ -206,7 +206,5 @@ def run_inside(requirements):
     # After a rebuild, even .venv's own Python starts again (its modules were replaced).
     if (pathlib.Path(sys.prefix).resolve() != VENV.resolve()
             or getattr(ensure_venv, "_rebuilt", False)):
-        os.environ["NO_MKDOCS_2_WARNING"] = "1"
         os.execv(str(py), [str(py), *sys.argv])
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 

@@ -42,7 +42,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Folders of the project a target may never be, nor contain.
 SOURCES = ("docs", "overrides", "scripts", "tests", ".git", ".ci", ".venv")
 # What every site of this guide has (MkDocs writes the sitemap, the theme the
-# assets, overrides/hooks/postbuild.py the policy file).
+# assets, overrides/hooks/server_files.py the policy file).
 SITE_SIGNATURE = ("index.html", "sitemap.xml", "assets", "content-security-policy.txt")
 # Temporary browser profiles of earlier, killed runs (Playwright's, and the
 # older DevTools export's).
@@ -351,6 +351,8 @@ def build(config_file, site_dir, paper="a4", pdf=True, settings=None):
         # lets a broken link through.
         cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(config_file), "--site-dir", str(work)]
+        # The theme prints an end-of-life notice whenever `mkdocs` runs as a
+        # program, unless this is set: the one place it is.
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:
             raise BuildError("see the messages above")

@@ -20,14 +20,14 @@ import time
 import pytest
 
 from conftest import ROOT, run_build
+from guidekit import config as guide_config
 from test_build_errors import MARKER, assert_previous_site_untouched, leftovers, make_previous_site
 
 import bootstrap
 
-PDF_NAMES = ("nsclc-after-first-line-treatment-guide.pdf", "nsclc-questions-to-ask-handout.pdf")
+PDF_NAMES = tuple(guide_config.load().extra["pdf"][key] for key in ("file", "handout"))
 COPY = ("mkdocs.yml", "requirements.txt", "requirements-test.txt", "docs", "overrides", "scripts")
 DRAFT = "An uncommitted draft the editor has not saved anywhere else.\n"
-PY_VERSION = f"python{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def snapshot(folder):

@@ -3,11 +3,14 @@
 guidekit.frontmatter is the one reader of a page's front matter (the build's
 checks, review_dates.py, reading_grade.py); these pin what it says.
 """
+import re
+
 import pytest
 
 import reading_grade
 import review_dates
 from conftest import ROOT
+from guidekit import config as guide_config
 from guidekit import frontmatter
 
 GOOD = """---
@@ -96,3 +99,92 @@ def test_reading_grade_scores_pages_not_snippets(capsys):
 def test_review_dates_and_the_build_read_the_same_front_matter():
     page = ROOT / "docs" / "faq.md"
     assert review_dates.read_front_matter(page) == frontmatter.read(page)
+
+
+# --- the build's hooks (overrides/hooks/, loaded as MkDocs loads them) -----------
+
+def hook(name):
+    """The hook module overrides/hooks/<name>.py, as listed under hooks: in mkdocs.yml."""
+    hooks = guide_config.load()["hooks"]
+    found = [mod for path, mod in hooks.items() if path.replace("\\", "/").endswith(f"/{name}.py")]
+    assert len(found) == 1, f"overrides/hooks/{name}.py is not listed under hooks: in mkdocs.yml"
+    return found[0]
+
+
+def test_every_hook_event_has_an_explicit_priority():
+    for path, mod in guide_config.load()["hooks"].items():
+        if path.endswith(("region.py", "urgent_care.py", "tables.py", "page_contents.py",
+                          "treatments.py", "branding.py")):
+            continue  # not this hook set's files
+        assert (mod.__doc__ or "").strip(), f"{path}: no docstring saying what it does"
+        for name in dir(mod):
+            if name.startswith("on_"):
+                assert hasattr(getattr(mod, name), "mkdocs_priority"), \
+                    f"{path}: {name} has no @event_priority"
+
+
+def test_moved_scripts_keep_their_attributes_and_data_blocks_stay(tmp_path):
+    page = """<head>
+<script type="module" defer id="boot">import "./x.js";</script>
+<script>var a = 1;</script>
+<script type="application/json" id="__config">{"base": "."}</script>
+<script type="application/ld+json">{"@type": "MedicalWebPage"}</script>
+<script type="text/template" id="tpl"><b>x</b></script>
+<script src="kept.js"></script>
+<style media="print" id="p">body { color: black }</style>
+</head>"""
+    out = hook("strict_csp").externalise(page, tmp_path, "../")
+    assert re.search(r'<script type="module" defer id="boot" src="\.\./assets/inline/[0-9a-f]{16}\.js"></script>', out), out
+    assert re.search(r'<script src="\.\./assets/inline/[0-9a-f]{16}\.js"></script>', out), out
+    for kept in ('<script type="application/json" id="__config">{"base": "."}</script>',
+                 '<script type="application/ld+json">{"@type": "MedicalWebPage"}</script>',
+                 '<script type="text/template" id="tpl"><b>x</b></script>',
+                 '<script src="kept.js"></script>'):
+        assert kept in out, f"{kept} was changed"
+    assert re.search(r'<link rel="stylesheet" media="print" id="p" href="\.\./assets/inline/[0-9a-f]{16}\.css">', out), out
+    moved = sorted(p.read_text() for p in (tmp_path / "assets" / "inline").iterdir())
+    assert moved == ["body { color: black }", 'import "./x.js";', "var a = 1;"]
+
+
+def test_only_the_first_abbreviation_outside_links_is_a_tab_stop():
+    text = ('<a href="x.html"><abbr title="computed tomography">CT</abbr></a> '
+            '<abbr title="computed tomography">CT</abbr> <abbr title="computed tomography">CT</abbr> '
+            '<abbr title="positron emission tomography">PET</abbr>')
+    out = hook("abbreviations").first_occurrences_tabbable(text)
+    assert out == ('<a href="x.html"><abbr title="computed tomography">CT</abbr></a> '
+                   '<abbr tabindex="0" title="computed tomography">CT</abbr> '
+                   '<abbr title="computed tomography">CT</abbr> '
+                   '<abbr tabindex="0" title="positron emission tomography">PET</abbr>')
+
+
+def test_a_theme_fix_that_no_longer_matches_fails_the_build_by_name():
+    from mkdocs.exceptions import PluginError
+
+    fixes = hook("theme_fixes")
+    fix = fixes.Fix("example", "theme line 1", r"<old>", "<new>")
+    assert fix.apply("<p><old></p>", "a.html") == "<p><new></p>" and fix.matched == 1
+    toc = next(f for f in fixes.FIXES if f.name == "__toc label without its toggle")
+    with pytest.raises(PluginError) as err:
+        toc.apply('<label class="md-nav__title changed" for="__toc">', "hosting.html")
+    assert "theme fix '__toc label without its toggle'" in str(err.value)
+    assert "hosting.html needs it" in str(err.value) and "partials/toc.html" in str(err.value)
+    # A page that has the toggle does not need the fix.
+    page = '<input id="__toc"><label class="md-nav__title" for="__toc">'
+    assert toc.apply(page, "faq.html") == page
+
+
+def test_a_print_page_edit_that_no_longer_matches_fails_the_build_by_name():
+    from mkdocs.exceptions import PluginError
+
+    printing = hook("print_page")
+    with pytest.raises(PluginError) as err:
+        printing._edit("<html></html>", "heading-number", re.compile(" heading-number="), "x")
+    assert "'heading-number'" in str(err.value) and "overrides/hooks/print_page.py" in str(err.value)
+
+
+def test_the_policy_follows_frame_ancestors():
+    class Config:
+        extra = {"frame_ancestors": "'self' https://portal.example.org"}
+    policy = hook("server_files").policy(Config())
+    assert policy.startswith("default-src 'self'; script-src 'self';")
+    assert policy.endswith("; frame-ancestors 'self' https://portal.example.org")

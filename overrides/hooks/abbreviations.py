@@ -1,0 +1,132 @@
+"""Abbreviations: one meaning each, and reachable by keyboard.
+
+1. Each abbreviation is defined once: in docs/includes/abbreviations.md
+   (appended to every page by pymdownx.snippets) or in a page of its own,
+   never both and never twice. A second meaning would silently replace the
+   first on every page. The build fails naming the file and the lines.
+2. Keyboard users reach an abbreviation's meaning by tabbing to it: the
+   first occurrence of each abbreviation on a page gets tabindex="0" (the
+   theme then shows its meaning as a tooltip). Only the first, so a page
+   with a hundred abbreviations does not get a hundred extra tab stops
+   (IBM Equal Access checker), and never inside a link, which takes the
+   focus itself (HTML allows no focusable element inside an <a>).
+
+Priorities: on_config and on_page_markdown at 0 (checks, in the order of
+hooks: in mkdocs.yml). on_post_page at -40: on the finished page, before
+overrides/hooks/strict_csp.py (-100). The print page, written by the
+print-site plugin in on_post_build, gets the same treatment in on_post_build
+(-20), after overrides/hooks/print_page.py (-10).
+"""
+import os
+import pathlib
+import re
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+DEFINITION = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(.*)$")
+FENCE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$", re.S | re.M)
+# An <abbr> from the abbr extension, or a whole link (whose abbreviations
+# stay out of the tab order).
+ABBR_OR_LINK = re.compile(r'<a\b[^>]*>.*?</a>|<abbr title="([^"]*)">(.*?)</abbr>', re.S)
+
+_known = {}
+
+
+def _name(config, path):
+    """A source file's path as the reader of a message knows it (docs/faq.md)."""
+    base = os.path.dirname(config.config_file_path or ".")
+    return pathlib.Path(os.path.relpath(path, base)).as_posix()
+
+
+def abbreviation_files(config):
+    """The snippet files appended to every page (docs/includes/abbreviations.md)."""
+    snippets = config.mdx_configs.get("pymdownx.snippets", {})
+    bases = snippets.get("base_path") or ["."]
+    if isinstance(bases, str):
+        bases = [bases]
+    found = []
+    for name in snippets.get("auto_append") or []:
+        for base in bases:
+            path = pathlib.Path(base) / name
+            if path.is_file():
+                found.append(path)
+                break
+    return found
+
+
+def abbreviations(text):
+    """{abbreviation: [line numbers]} of the definitions in a text."""
+    defs = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        m = DEFINITION.match(line)
+        if m:
+            defs.setdefault(m.group(1).strip(), []).append(number)
+    return defs
+
+
+def check_markdown(markdown, name, known=None):
+    """Problems of a page's own abbreviation definitions."""
+    problems = []
+    for abbr, lines in abbreviations(FENCE.sub("", markdown)).items():
+        if len(lines) > 1:
+            problems.append(f"{name}: the abbreviation '{abbr}' is defined more than once in "
+                            "this page. Keep one meaning.")
+        elif known and abbr in known:
+            problems.append(f"{name}: the abbreviation '{abbr}' is already defined in "
+                            f"{known[abbr]}. Remove the page's own definition "
+                            "(it would change the meaning on this page only).")
+    return problems
+
+
+def first_occurrences_tabbable(html):
+    """tabindex="0" on the first <abbr> of each abbreviation outside links."""
+    seen = set()
+
+    def mark(m):
+        short = m.group(2)
+        if short is None or short in seen:  # a link, or not the first
+            return m.group(0)
+        seen.add(short)
+        return f'<abbr tabindex="0" title="{m.group(1)}">{short}</abbr>'
+
+    return ABBR_OR_LINK.sub(mark, html)
+
+
+@event_priority(0)
+def on_config(config, **kwargs):
+    known, problems = {}, []
+    for path in abbreviation_files(config):
+        name = _name(config, path)
+        for abbr, lines in abbreviations(path.read_text(encoding="utf-8")).items():
+            if len(lines) > 1:
+                problems.append(f"{name}: the abbreviation '{abbr}' is defined more than once, "
+                                f"on lines {' and '.join(map(str, lines))}. Keep one meaning "
+                                "(the later one would replace the first on every page).")
+            known.setdefault(abbr, f"{name} line {lines[0]}")
+    if problems:
+        raise PluginError("\n".join(problems))
+    _known.clear()
+    _known.update(known)
+    return config
+
+
+@event_priority(0)
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    name = _name(config, page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
+    problems = check_markdown(markdown, name, _known)
+    if problems:
+        raise PluginError("\n".join(problems))
+    return markdown
+
+
+@event_priority(-40)
+def on_post_page(output, page, config, **kwargs):
+    return first_occurrences_tabbable(output)
+
+
+@event_priority(-20)
+def on_post_build(config, **kwargs):
+    name = config.plugins["print-site"].config["print_page_basename"] + ".html"
+    path = pathlib.Path(config.site_dir) / name
+    path.write_text(first_occurrences_tabbable(path.read_text(encoding="utf-8")), encoding="utf-8")
