@@ -213,6 +213,18 @@ def test_phone_labels_are_large_and_fit(server, open_page, name, page, scheme):
     assert ("dark" in kind) == (scheme == "dark"), f"{where}: the {scheme} palette shows the {kind or 'light'} drawing"
 
 
+@pytest.mark.parametrize("name,page", FIGURES, ids=ids)
+def test_desktop_labels_are_as_large(server, open_page, name, page):
+    """On a wide screen the wide drawing is shown, and it is not smaller print than the phone's."""
+    loaded = open_page(server + page, width=1280, height=900)
+    info, kind, fig = shown_figure(loaded, page, name)
+    smallest = info["width"] / fig.width * fig.min_font
+    assert kind == "", f"{page} at 1280 px shows {fig.path.name}, not the wide light drawing {name}"
+    assert smallest >= MIN_LABEL_PX, \
+        f"{page} at 1280 px: {name}'s smallest label is drawn at {smallest:.1f} px (under {MIN_LABEL_PX}): " \
+        "enlarge its smallest font-size"
+
+
 def assert_palette(loaded, page, name, scheme):
     info, kind, fig = shown_figure(loaded, page, name)
     where = f"{page} in the {scheme} palette"
