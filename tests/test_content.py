@@ -90,6 +90,9 @@ TOPICS = {
         "ctDNA", "immunohistochemistry", "oligoprogression", "pseudoprogression",
         "histologic transformation", "blood-brain barrier", "NTRK", "BRAF V600E",
         "placebo", "accelerated approval", "performance status", "rechallenge"],
+    "what-changed.html": [
+        "newest edition first", "emergency number", "24-hour cancer line",
+        "printed copy", "treatment table", "first edition"],
     "about.html": [
         "not medical advice", "emergency", "have not reviewed",
         "next review", "CC BY 4.0", "MIT licence", "no cookies",

@@ -275,8 +275,11 @@ def test_framed_page_drops_chrome_and_keeps_content(portal, open_page):
         "article a[href^='http']", "els => els.map(a => [a.href, a.getAttribute('target')])")
     for href, target in external:
         assert target == "_blank", f"{href} opens inside the frame"
-    for href, target in frame.eval_on_selector_all(
-            "article a[href$='.html']", "els => els.map(a => [a.href, a.getAttribute('target')])"):
+    own = frame.eval_on_selector_all(
+        "article a[href$='.html']:not([href^='http'])",
+        "els => els.map(a => [a.href, a.getAttribute('target')])")
+    assert own, "the framed page has no links to the guide's own pages"
+    for href, target in own:
         assert target in (None, ""), f"{href} leaves the frame (target={target})"
     # Navigating moves the frame, not the portal: the portal keeps its own
     # document (a mark set in it survives) and its address.
