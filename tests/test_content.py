@@ -95,7 +95,7 @@ TOPICS = {
         "printed copy", "treatment table", "first edition"],
     "about.html": [
         "not medical advice", "emergency", "have not reviewed",
-        "next review", "CC BY 4.0", "MIT licence", "no cookies",
+        "next review", "CC BY 4.0", ("MIT licence", "MIT license"), "no cookies",
         "nothing you type in the search box leaves your device", "hosting guide",
         "differs from country to country", "no doses"],
 }
