@@ -132,11 +132,12 @@ def test_pointer_pages_link_to_the_card(site):
 # --- on a phone: first thing after Key points, body-size text, both palettes -------
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_card_on_a_phone(server, open_page, scheme):
+def test_card_on_a_phone(server, new_tab, scheme):
     problems, colours = [], set()
+    tab = new_tab(width=PHONE[0], height=PHONE[1], color_scheme=scheme)
     for md in FULL:
         page_name = guide_config.html_name(md)
-        page = open_page(server + page_name, width=PHONE[0], height=PHONE[1], color_scheme=scheme).page
+        page = tab.goto(server + page_name).page
         info = page.evaluate("""() => {
             const card = document.querySelector('article .urgent-card');
             if (!card) return null;
@@ -192,10 +193,11 @@ tags => axe.run('.urgent-card, .urgent-pointer', {runOnly: {type: 'tag', values:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_card_passes_axe_in_both_palettes(server, open_page, scheme):
+def test_card_passes_axe_in_both_palettes(server, new_tab, scheme):
     problems = []
+    tab = new_tab(color_scheme=scheme)
     for md in ["index.md", FULL[-1], POINTER[0]]:
-        page = open_page(server + guide_config.html_name(md), color_scheme=scheme).page
+        page = tab.goto(server + guide_config.html_name(md)).page
         run_axe(page, tags=["wcag2a"])  # loads axe-core into the page
         problems += [f"{md}: {v}" for v in page.evaluate(AXE_CARD, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])]
     assert not problems, "\n".join(problems)

@@ -4,9 +4,10 @@ cells carry their column's name (guide.css, "Tables on phones").
 Each body cell gets `data-label` = its column header's text, which the
 stylesheet shows in front of the cell on narrow screens, so the headers never
 scroll away. Tables keep their table semantics for screen readers: the
-narrow layout draws cells as blocks, which would drop the table's roles in
-browsers, so every part of the table states its role (role="table", "row",
-"columnheader", "cell") and keeps it in either layout.
+narrow layout draws cells as blocks, and Chromium keeps the table's roles
+(table, row, columnheader, cell) for such tables: tests/test_reading_design.py
+reads its accessibility tree to hold that. No ARIA roles are added: HTML does
+not allow them on the cells of a table (the Nu Html Checker fails them).
 
 The tables here are Markdown tables (python-markdown's `tables` extension)
 and the treatment table rendered by overrides/hooks/treatments.py: plain
@@ -48,11 +49,7 @@ def label_table(table, where):
             return f'<td{m.group(1)} data-label="{html.escape(label, quote=True)}">'
         return "<tr>" + TD.sub(cell, match.group(1)) + "</tr>"
 
-    labelled = table[:body_start] + ROW.sub(row, table[body_start:])
-    return (labelled.replace("<table>", '<table role="table">', 1)
-            .replace("<thead>", '<thead role="rowgroup">').replace("<tbody>", '<tbody role="rowgroup">')
-            .replace("<tr>", '<tr role="row">').replace("<th>", '<th role="columnheader">')
-            .replace("<td>", '<td role="cell">').replace("<td ", '<td role="cell" '))
+    return table[:body_start] + ROW.sub(row, table[body_start:])
 
 
 @event_priority(40)  # after the tables other hooks render (50), before print-site saves pages (0)
