@@ -71,7 +71,9 @@ def _svg_size(path):
 
 
 def _fmt(number):
-    return f"{number:g}"
+    """HTML width/height are whole CSS pixels (the Nu Html Checker rejects
+    1287.5): round; the aspect ratio stays within a pixel."""
+    return str(round(number))
 
 
 def variant_paths(docs_path):

@@ -21,6 +21,13 @@ the plugin (priority -10; plugins without a priority run at 0):
 4. The plugin numbers sections with a `heading-number` attribute, which
    HTML does not have (mkdocs_print_site_plugin/renderer.py, the
    <section class='print-page'> it writes): renamed data-heading-number.
+5. Every id is unique, and every link inside the guide lands: the plugin
+   rewrites each chapter's links to "#<chapter>-<id>" (urls.py,
+   fix_internal_links) but prefixes only some ids (headings, footnotes), so
+   the rest (the urgent-care card's, footnote back-links "fnref:...") would
+   repeat from chapter to chapter and their links would lead nowhere. They
+   get the chapter's prefix here, with the references to them inside the
+   chapter (aria-labelledby, aria-describedby, aria-controls, for).
 
 Each edit fails the build, naming it, when its pattern is no longer found
 (the plugin or the theme changed).
@@ -40,6 +47,9 @@ RUNTIME_TOC = re.compile(r"<script type=\"text/javascript\">\s*document\.addEven
                          r"[^<]*?generate_toc\(\);.*?</script>", re.S)
 SEARCH_FORM = '<form class="md-search__form" name="search">'
 HEADING_NUMBER = " heading-number="
+CHAPTER = re.compile(r'<section class="print-page" id="([^"]+)"[^>]*>')
+ID = re.compile(r'\bid="([^"]+)"')
+REFERENCES = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls|for)="([^"]+)"')
 
 
 def page_name(config):
@@ -55,11 +65,21 @@ def _edit(text, what, pattern, replacement, count=0):
     return new
 
 
+def chapters(text):
+    """(name, start, end) of each chapter's body on the print page. A
+    chapter runs from its <section class="print-page" id=...> to the next
+    one: pages hold <section>s of their own (the urgent-care card), so a
+    chapter's end cannot be found by looking for "</section>"."""
+    starts = [(m.group(1), m.end(), m.start()) for m in CHAPTER.finditer(text)]
+    return [(name, body_start, starts[i + 1][2] if i + 1 < len(starts) else len(text))
+            for i, (name, body_start, _) in enumerate(starts)]
+
+
 def static_toc(text, leave_out=("Sources",)):
     """A <ul> of each chapter's h1 and its h2s (h2s named in leave_out skipped)."""
     items = []
-    for sec in re.finditer(r'<section class="print-page" id="([^"]+)"[^>]*>(.*?)</section>', text, re.S):
-        heads = re.findall(r'<h([12]) id="([^"]+)"[^>]*>(.*?)</h\1>', sec.group(2), re.S)
+    for _, start, end in chapters(text):
+        heads = re.findall(r'<h([12]) id="([^"]+)"[^>]*>(.*?)</h\1>', text[start:end], re.S)
         chapter, subs = None, []
         for level, hid, inner in heads:
             label = html.escape(html.unescape(re.sub(r"<[^>]+>|¶", "", inner).replace("&para;", "")).strip())
@@ -75,6 +95,24 @@ def static_toc(text, leave_out=("Sources",)):
                           f"print_page.py); {PLUGIN} has changed how it writes <section "
                           "class=\"print-page\">. Update the pattern.")
     return f'<ul class="guide-print-toc">{"".join(items)}</ul>'
+
+
+def unique_ids(text):
+    """Give each chapter's unprefixed ids the chapter's prefix (see 5. above)."""
+    found = chapters(text)
+    if not found:
+        raise PluginError(f"print page: no chapter <section class=\"print-page\" id=...> found "
+                          f"(overrides/hooks/print_page.py, unique ids); {PLUGIN} has changed.")
+    parts, last = [], 0
+    for name, start, end in found:
+        body, prefix = text[start:end], f"{name}-"
+        renamed = {old: prefix + old for old in ID.findall(body) if not old.startswith(prefix)}
+        body = ID.sub(lambda i: f'id="{renamed.get(i.group(1), i.group(1))}"', body)
+        body = REFERENCES.sub(lambda r: f'{r.group(1)}="' + " ".join(
+            renamed.get(t, t) for t in r.group(2).split()) + '"', body)
+        parts += [text[last:start], body]
+        last = end
+    return "".join(parts) + text[last:]
 
 
 @event_priority(-10)
@@ -98,4 +136,6 @@ def on_post_build(config, **kwargs):
     text = _edit(text, "no search", re.compile(re.escape(SEARCH_FORM)), '<form class="md-search__form">')
     # 4. Valid HTML.
     text = _edit(text, "heading-number", re.compile(re.escape(HEADING_NUMBER)), " data-heading-number=")
+    # 5. Unique ids; links inside the guide land.
+    text = unique_ids(text)
     path.write_text(text, encoding="utf-8")
