@@ -2,15 +2,15 @@
 """What a first visit to each page transfers, gzip-compressed, and how long the
 build took.
 
-    python3 scripts/page_weight.py [SITE_DIR] [--budget 150]
+    python3 scripts/page_weight.py [SITE_DIR] [--budget 110] [--print-budget 200]
 
 How it measures: each page of the built site (default: site/) is opened in
 headless Chromium (guidekit.browser), served by guidekit.server under a
 subpath, in a fresh browser context each time (an empty cache), so every page
 is measured as if it were the first one a reader opens. Every request the
 page makes until the network has been idle for half a second is recorded
-(the HTML, style sheets, scripts, images, the search worker and the search
-index, which the theme fetches on load). Each file is then compressed with
+(the HTML, style sheets, scripts, images and the search worker; the search
+index waits until the reader searches: docs/assets/javascripts/lazy-search.js). Each file is then compressed with
 gzip at level 6, as a web server would send it, and the sizes are added up
 per page. data: URLs are inside files already counted; a request to another
 host is listed (there should be none; it never leaves the machine).
@@ -18,7 +18,10 @@ host is listed (there should be none; it never leaves the machine).
 It also prints the build times that scripts/build.py wrote beside the site
 (guidekit.build_report_path: SITE_DIR-build-report.json).
 
-Exit status: 0 when every page is within the budget (KiB, gzip), 1 when a
+Budgets (KiB, gzip): BUDGET_KIB for every page; the print page, which is
+the whole guide on one page for the PDF, has its own, PRINT_BUDGET_KIB.
+
+Exit status: 0 when every page is within its budget (KiB, gzip), 1 when a
 page is over it, 2 when the site or the browser is missing or the browser
 failed.
 """
@@ -38,6 +41,21 @@ KIB = 1024
 # Seconds a page may take to load, then to go quiet, before the browser is
 # stopped and the measurement fails naming the page.
 DEADLINES = {"load": 30, "idle": 30, "close": 15}
+# Budgets of a first visit (KiB, gzip). Issue 16 aims at 100 for every page.
+BUDGET_KIB = 110
+PRINT_BUDGET_KIB = 200
+
+
+def budget_for(page, budget=BUDGET_KIB, print_budget=PRINT_BUDGET_KIB):
+    """The print page (the whole guide on one page) has its own budget."""
+    from guidekit import config
+    return print_budget if page == config.print_page() else budget
+
+
+def over_budget(records, budget=BUDGET_KIB, print_budget=PRINT_BUDGET_KIB):
+    """{page: KiB} of the pages over their budget."""
+    return {r["page"]: round(r["total_gzip"] / KIB, 1) for r in records
+            if r["total_gzip"] / KIB > budget_for(r["page"], budget, print_budget)}
 
 
 def gzip_size(data):
@@ -113,13 +131,14 @@ def build_times(site):
     return json.loads(report.read_text())
 
 
-def format_report(records, budget_kib, times=None):
-    lines = [f"First visit, gzip level 6 (budget {budget_kib} KiB per page):", "",
+def format_report(records, budget_kib=BUDGET_KIB, times=None, print_budget_kib=PRINT_BUDGET_KIB):
+    lines = [f"First visit, gzip level 6 (budget {budget_kib:g} KiB per page, "
+             f"{print_budget_kib:g} KiB for the whole guide on the print page):", "",
              f"{'page':34} {'files':>5} {'HTML KiB':>9} {'total KiB':>10}  "]
     for r in records:
         html = next((f[2] for f in r["files"] if f[0] == r["page"]), 0)
         total = r["total_gzip"] / KIB
-        flag = "OVER BUDGET" if total > budget_kib else ""
+        flag = "OVER BUDGET" if total > budget_for(r["page"], budget_kib, print_budget_kib) else ""
         lines.append(f"{r['page']:34} {len(r['files']):5d} {html / KIB:9.1f} {total:10.1f}  {flag}")
         for url in r["foreign"]:
             lines.append(f"    request to another host: {url}")
@@ -144,7 +163,10 @@ def format_report(records, budget_kib, times=None):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("site", nargs="?", default=str(ROOT / "site"), help="the built site (default: site/)")
-    ap.add_argument("--budget", type=float, default=150, help="KiB per page, gzip (default 150)")
+    ap.add_argument("--budget", type=float, default=BUDGET_KIB,
+                    help=f"KiB per page, gzip (default {BUDGET_KIB})")
+    ap.add_argument("--print-budget", type=float, default=PRINT_BUDGET_KIB,
+                    help=f"KiB for the print page, the whole guide (default {PRINT_BUDGET_KIB})")
     args = ap.parse_args(argv)
     site = pathlib.Path(args.site)
     if not (site / "index.html").exists():
@@ -155,10 +177,10 @@ def main(argv=None):
     except browser.BrowserError as err:
         print(f"page_weight: {err}", file=sys.stderr)
         return 2
-    print(format_report(records, args.budget, build_times(site)))
-    over = [r["page"] for r in records if r["total_gzip"] / KIB > args.budget]
+    print(format_report(records, args.budget, build_times(site), args.print_budget))
+    over = over_budget(records, args.budget, args.print_budget)
     if over:
-        print(f"\nover the budget of {args.budget:g} KiB: {', '.join(over)}", file=sys.stderr)
+        print(f"\nover their budget: {', '.join(f'{p} ({k} KiB)' for p, k in over.items())}", file=sys.stderr)
         return 1
     return 0
 
