@@ -17,7 +17,7 @@ other Markdown tools simply ignore:
 import pathlib
 import re
 
-import yaml
+from guidekit.data import read_yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -35,10 +35,7 @@ def on_config(config, **kwargs):
         raise PluginError(f"{config.config_file_path}: extra.region is '{region}'. "
                           f"Use one of: {', '.join(REGIONS)} (see docs/hosting.md).")
     path = pathlib.Path(config["docs_dir"]) / DATA
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise PluginError(f"{path}: cannot read the regions' words ({err}).") from err
+    data = read_yaml(path, "the regions' words")
     problems = []
     for name in REGIONS:
         words = (data or {}).get(name) or {}

@@ -23,7 +23,7 @@ import html
 import pathlib
 import re
 
-import yaml
+from guidekit.data import read_yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -40,7 +40,6 @@ LABELS = {
 STATUS_FIELDS = ("regulator", "label", "date", "source")
 SOURCE_FIELDS = ("title", "publisher", "date", "url")
 YEAR = re.compile(r"^(19|20)\d\d(-\d\d(-\d\d)?)?$")
-REVIEW_MONTHS = 6
 
 _state = {}
 
@@ -151,10 +150,7 @@ def problems(data):
 def load(path):
     """The data at path, checked; PluginError naming the file and every problem."""
     path = pathlib.Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise PluginError(f"{path}: cannot read the treatment options ({err}).") from err
+    data = read_yaml(path, "the treatment options")
     found = problems(data)
     if found:
         raise PluginError(f"{path}: " + "; ".join(found) + ".")

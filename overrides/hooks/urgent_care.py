@@ -19,7 +19,7 @@ the print page (higher event priority), so the PDF carries it too.
 import pathlib
 import re
 
-import yaml
+from guidekit.data import read_yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -33,10 +33,7 @@ _state = {}
 
 def _load(config):
     path = pathlib.Path(config["docs_dir"]) / DATA
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise PluginError(f"{path}: cannot read the urgent-care advice ({err}).") from err
+    data = read_yaml(path, "the urgent-care advice")
     problems = []
     sources = data.get("sources") or {}
     for key, src in sources.items():

@@ -5,7 +5,6 @@ the tests) goes through here, so an overlay's `INHERIT:` and `extra:` are
 honoured everywhere and nothing keeps a hand copy of the nav.
 """
 import functools
-import os
 import pathlib
 
 from guidekit import ROOT
@@ -17,7 +16,6 @@ DEFAULT = ROOT / "mkdocs.yml"
 def _load(path):
     from mkdocs.config import load_config
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     return load_config(str(path))
 
 

@@ -1,7 +1,7 @@
 """A page's front matter: the one reader and checker of the block between
 the '---' lines at the top of every page.
 
-Used by the build (overrides/hooks/checks.py), scripts/review_dates.py,
+Used by the build (overrides/hooks/content_checks.py), scripts/review_dates.py,
 scripts/reading_grade.py and the tests, so they all read the same keys the
 same way:
 

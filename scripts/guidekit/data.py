@@ -1,0 +1,16 @@
+"""The guide's data files (docs/includes/*.yml), read one way by the hooks
+that render them: urgent care, regions, treatments."""
+import pathlib
+
+import yaml
+from mkdocs.exceptions import PluginError
+
+
+def read_yaml(path, what):
+    """The YAML at path; a PluginError naming the file and `what` it holds
+    when it cannot be read."""
+    path = pathlib.Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise PluginError(f"{path}: cannot read {what} ({err}).") from err
