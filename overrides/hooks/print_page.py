@@ -71,7 +71,15 @@ def chapters(text):
     one: pages hold <section>s of their own (the urgent-care card), so a
     chapter's end cannot be found by looking for "</section>"."""
     starts = [(m.group(1), m.end(), m.start()) for m in CHAPTER.finditer(text)]
-    return [(name, body_start, starts[i + 1][2] if i + 1 < len(starts) else len(text))
+    if not starts:
+        return []
+    # The last chapter ends at the page's last </section>: nothing after the
+    # chapters (the footer, the theme's scripts and __config) is a section.
+    last_end = text.rfind("</section>") + len("</section>")
+    if last_end < starts[-1][1]:
+        raise PluginError(f"print page: the last chapter has no closing </section> "
+                          f"(overrides/hooks/print_page.py); {PLUGIN} has changed.")
+    return [(name, body_start, starts[i + 1][2] if i + 1 < len(starts) else last_end)
             for i, (name, body_start, _) in enumerate(starts)]
 
 
@@ -106,7 +114,9 @@ def unique_ids(text):
     parts, last = [], 0
     for name, start, end in found:
         body, prefix = text[start:end], f"{name}-"
-        renamed = {old: prefix + old for old in ID.findall(body) if not old.startswith(prefix)}
+        # The theme's own ids ("__..."), which its scripts look up, are left alone.
+        renamed = {old: prefix + old for old in ID.findall(body)
+                   if not old.startswith(prefix) and not old.startswith("__")}
         body = ID.sub(lambda i: f'id="{renamed.get(i.group(1), i.group(1))}"', body)
         body = REFERENCES.sub(lambda r: f'{r.group(1)}="' + " ".join(
             renamed.get(t, t) for t in r.group(2).split()) + '"', body)
