@@ -417,8 +417,10 @@ def test_external_links_show_their_address(reader, texts):
             if action.get("/S") == "/URI" and str(action["/URI"]).startswith("http"):
                 uris.add(str(action["/URI"]))
     assert uris, "no external links in the guide"
-    text = squash(" ".join(texts))
-    missing = [u for u in uris if squash(u) not in text]
+    # pdftotext drops the hyphen where an address breaks across lines at
+    # one ("fda-grants-|accelerated"), so hyphens are compared away.
+    text = squash(" ".join(texts)).replace("-", "")
+    missing = [u for u in uris if squash(u).replace("-", "") not in text]
     assert not missing, f"addresses not printed: {missing[:5]}"
 
 
