@@ -18,6 +18,7 @@
 """
 import dataclasses
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,31 @@ def run_build(site_dir, config_file=ROOT / "mkdocs.yml", pdf=True, extra=()):
     if not pdf:
         cmd.append("--no-pdf")
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def build_with_overlay(tmp_path, body, pdf=False):
+    """Build with a temporary overlay beside mkdocs.yml (overlays must sit
+    there: INHERIT and their paths are relative to them), as a hospital
+    would write one: "INHERIT: mkdocs.yml" and then body. Returns
+    (CompletedProcess, overlay file name); the site is tmp_path / "site"."""
+    overlay = ROOT / f".test-overlay-{tmp_path.name}.yml"
+    overlay.write_text("INHERIT: mkdocs.yml\n" + body, encoding="utf-8")
+    try:
+        return run_build(tmp_path / "site", config_file=overlay, pdf=pdf), overlay.name
+    finally:
+        overlay.unlink()
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A private copy of the guide's sources (mkdocs.yml, docs/, overrides/),
+    for tests that break one thing; returns its folder."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    shutil.copy2(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, copy / name)
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ failed build exactly as they went in.
 import hashlib
 import json
 import re
-import shutil
 
 import pytest
 
@@ -18,17 +17,6 @@ from conftest import ROOT, run_build
 from guidekit import frontmatter
 
 MARKER = "PREVIOUS GOOD SITE 7f3a9c"
-
-
-@pytest.fixture
-def project(tmp_path):
-    """A private copy of the guide's sources; returns its folder."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    shutil.copy2(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, copy / name)
-    return copy
 
 
 SITE_FILES = ["assets", "content-security-policy.txt", "index.html", "marker.txt", "sitemap.xml"]

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, run_build, serve
+from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, build_with_overlay, run_build, serve
 from guidekit import config as guide_config
 
 OVERLAY = ROOT / "hospital-overlay.example.yml"
@@ -72,17 +72,6 @@ def test_unbranded_site_names_no_institution(site):
         text = (site / page).read_text()
         assert "guide-institution" not in text, f"{page} has an institution box without branding"
         assert inst["name"] not in text and inst["phone"] not in text
-
-
-def build_with_overlay(tmp_path, body):
-    """Build (HTML only) with a temporary overlay beside mkdocs.yml, as a
-    hospital would write one; return (result, overlay file name)."""
-    overlay = ROOT / f".test-overlay-{tmp_path.name}.yml"
-    overlay.write_text("INHERIT: mkdocs.yml\n" + body)
-    try:
-        return run_build(tmp_path / "site", config_file=overlay, pdf=False), overlay.name
-    finally:
-        overlay.unlink()
 
 
 def test_bad_branding_fails_with_a_clear_message(tmp_path):

@@ -8,14 +8,13 @@ than six months ago.
 import datetime
 import html
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 import yaml
 
-from conftest import ROOT, run_build
+from conftest import ROOT, build_with_overlay, run_build
 
 DOCS = ROOT / "docs"
 DATA_FILE = DOCS / "includes" / "treatments.yml"
@@ -45,12 +44,7 @@ def items(table):
 
 
 def overlay_build(tmp_path, region):
-    overlay = ROOT / f".test-treatments-{region}-{tmp_path.name}.yml"
-    overlay.write_text(f"INHERIT: mkdocs.yml\nextra:\n  region: {region}\n", encoding="utf-8")
-    try:
-        result = run_build(tmp_path / "site", config_file=overlay, pdf=False)
-    finally:
-        overlay.unlink()
+    result, _ = build_with_overlay(tmp_path, f"extra:\n  region: {region}\n")
     assert result.returncode == 0, result.stdout + result.stderr
     return tmp_path / "site"
 
@@ -129,16 +123,6 @@ def test_region_build_shows_that_region_s_names_and_labels(region_sites):
 
 
 # --- the build refuses a bad entry ------------------------------------------------
-
-@pytest.fixture
-def project(tmp_path):
-    copy = tmp_path / "project"
-    copy.mkdir()
-    shutil.copy2(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, copy / name)
-    return copy
-
 
 @pytest.mark.parametrize("remove, words", [
     ("status", "has no status"),

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import NAV_MD, ROOT, run_axe, run_build, screenshot
+from conftest import NAV_MD, ROOT, build_with_overlay, run_axe, screenshot
 from guidekit import config as guide_config
 
 DOCS = ROOT / "docs"
@@ -54,15 +54,9 @@ def card_text(built, sources=True):
     return squash(re.sub(r"<[^>]+>", " ", card))
 
 
-def overlay_build(tmp_path, body, name):
-    """Build the HTML with a temporary overlay beside mkdocs.yml (as a
-    hospital would write one); return the site folder."""
-    overlay = ROOT / f".test-urgent-{name}-{tmp_path.name}.yml"
-    overlay.write_text("INHERIT: mkdocs.yml\n" + body, encoding="utf-8")
-    try:
-        result = run_build(tmp_path / "site", config_file=overlay, pdf=False)
-    finally:
-        overlay.unlink()
+def overlay_build(tmp_path, body):
+    """The site built (HTML only) with a hospital's overlay."""
+    result, _ = build_with_overlay(tmp_path, body)
     assert result.returncode == 0, result.stdout + result.stderr
     return tmp_path / "site"
 
@@ -228,7 +222,7 @@ def region_sites(tmp_path_factory):
                 "    phone: \"+44 100 000 0002\"\n    url: https://example.org/cancer\n")
         if region == "uk":
             body += "    urgent_phone: \"0100 000 0099\"\n"
-        sites[region] = overlay_build(tmp_path_factory.mktemp(f"region-{region}"), body, region)
+        sites[region] = overlay_build(tmp_path_factory.mktemp(f"region-{region}"), body)
     return sites
 
 
@@ -258,12 +252,7 @@ def test_institution_phone_is_inside_the_card(region_sites):
 
 
 def test_unknown_region_fails_clearly(tmp_path):
-    overlay = ROOT / f".test-urgent-bad-{tmp_path.name}.yml"
-    overlay.write_text("INHERIT: mkdocs.yml\nextra:\n  region: mars\n", encoding="utf-8")
-    try:
-        result = run_build(tmp_path / "site", config_file=overlay, pdf=False)
-    finally:
-        overlay.unlink()
+    result, _ = build_with_overlay(tmp_path, "extra:\n  region: mars\n")
     out = result.stdout + result.stderr
     assert result.returncode != 0
     assert "extra.region" in out and "international, us, uk" in out, out[-600:]
