@@ -42,11 +42,14 @@ def _load(config):
                 problems.append(f"source '{key}' has no {field}")
     for tier in data.get("tiers") or []:
         for item in tier.get("items") or []:
-            cited = item.get("sources") or []
-            if not cited:
-                problems.append(f"item '{item.get('text', '?')[:40]}' cites no source")
-            problems += [f"item '{item.get('text', '?')[:40]}' cites unknown source '{c}'"
-                         for c in cited if c not in sources]
+            # sources_<region> replaces sources in that region's build
+            # (a threshold that differs by country cites that country's source).
+            for key in [k for k in item if k == "sources" or k.startswith("sources_")]:
+                cited = item.get(key) or []
+                if not cited:
+                    problems.append(f"item '{item.get('text', '?')[:40]}' cites no source ({key})")
+                problems += [f"item '{item.get('text', '?')[:40]}' cites unknown source '{c}'"
+                             for c in cited if c not in sources]
     if len(data.get("tiers") or []) != 2:
         problems.append("there must be exactly two tiers (emergency number; 24-hour line)")
     if problems:
@@ -74,7 +77,7 @@ def card_context(config):
         items = []
         for item in tier["items"]:
             refs = []
-            for key in item["sources"]:
+            for key in item.get(f"sources_{config.extra['region']}") or item["sources"]:
                 if key not in numbers:
                     numbers[key] = len(numbers) + 1
                     cited.append(dict(data["sources"][key], number=numbers[key]))
