@@ -3,6 +3,7 @@
 guidekit.frontmatter is the one reader of a page's front matter (the build's
 checks, review_dates.py, reading_grade.py); these pin what it says.
 """
+import pathlib
 import re
 
 import pytest
@@ -111,8 +112,8 @@ def hook(name):
     return found[0]
 
 
-FEATURE_HOOKS = ("content_checks", "abbreviations", "dates", "not_found_page", "print_page",
-                 "theme_fixes", "strict_csp", "server_files")
+# Every hook listed under hooks: in mkdocs.yml.
+FEATURE_HOOKS = tuple(pathlib.Path(path).stem for path in guide_config.load()["hooks"])
 
 
 @pytest.mark.parametrize("name", FEATURE_HOOKS)
@@ -193,3 +194,11 @@ def test_the_policy_follows_frame_ancestors():
     policy = hook("server_files").policy(Config())
     assert policy.startswith("default-src 'self'; script-src 'self';")
     assert policy.endswith("; frame-ancestors 'self' https://portal.example.org")
+
+
+def test_tel_address_keeps_the_plus_and_dials_the_digits_in_brackets():
+    from guidekit.phone import tel_address
+    assert tel_address("+44 20 7123 4567") == "+442071234567"
+    assert tel_address("0100 000 0000") == "01000000000"
+    assert tel_address("1-800-4-CANCER (1-800-422-6237)") == "18004226237"
+    assert tel_address("(020) 7123 4567") == "02071234567"  # brackets only group the digits

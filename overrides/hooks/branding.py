@@ -11,11 +11,17 @@ no value can add markup or a script to a page.
 Every value must be text. YAML reads an unquoted phone number as a number
 (01000000000 is octal, 134217728; +44... loses its +), so a phone number that
 is not quoted fails the build with the line to write instead.
+
+Priorities: all 0. Its checks and the logo file depend on no other hook,
+and the templates use the logo and the tel: addresses only when pages are
+rendered, after every hook's on_config and on_files.
 """
 import pathlib
 import re
 
+from guidekit.phone import tel_address
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 # A phone number as people write it; its tel: address is the same without
@@ -56,6 +62,7 @@ def check_no_script(config):
                                   "reader's browser. Write plain text there.")
 
 
+@event_priority(0)
 def on_config(config, **kwargs):
     check_no_script(config)
     inst = config.extra.get("institution") or {}
@@ -64,6 +71,7 @@ def on_config(config, **kwargs):
                           "of name, phone, url (and optionally logo, feedback_email).")
     if not inst:
         return config
+    inst.pop("tel", None)  # written below; a config checked twice starts afresh
     unknown = sorted(set(inst) - KNOWN)
     if unknown:
         raise PluginError(f"{config.config_file_path}: extra.institution has unknown key(s) "
@@ -93,9 +101,15 @@ def on_config(config, **kwargs):
     if not url.startswith(("https://", "http://")):
         raise PluginError(f"{config.config_file_path}: extra.institution.url must start with "
                           f"https:// (it is '{url}').")
+    # The tel: addresses the templates link to (guidekit.phone: one rule for
+    # every number the guide writes). Every template has the config; not
+    # every one has the theme's filters (the print page is rendered by the
+    # print-site plugin in an environment of its own).
+    inst["tel"] = {key: tel_address(inst[key]) for key in PHONES if inst.get(key)}
     return config
 
 
+@event_priority(0)
 def on_files(files, config, **kwargs):
     inst = config.extra.get("institution") or {}
     logo = inst.get("logo")
@@ -111,3 +125,4 @@ def on_files(files, config, **kwargs):
     files.append(File.generated(config, dest, abs_src_path=str(source)))
     inst["logo"] = dest
     return files
+

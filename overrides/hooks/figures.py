@@ -30,6 +30,9 @@ right space before the file arrives.
 A figure without alt text fails the build, naming the page and the file. A
 figure with a dark variant and a phone variant must also have the phone-dark
 one (the build says which file is missing).
+
+Priority 45: before tables.py (40), and before the print-site plugin (0)
+saves each page, so the PDF gets the same pictures.
 """
 import html
 import posixpath

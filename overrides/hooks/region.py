@@ -13,11 +13,18 @@ other Markdown tools simply ignore:
 
     <!-- region: helplines -->
     <!-- region: trial-registers -->
+
+Priorities: on_config at 10, so the region's words are chosen before the
+hooks that use them read them (urgent_care.py, treatments.py: -10); the
+markers are replaced at 50, before the print-site plugin (0) saves each page
+for the PDF.
 """
+import html
 import pathlib
 import re
 
 from guidekit.data import read_yaml
+from guidekit.phone import tel_address
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -29,6 +36,7 @@ WORDS = ("emergency", "emergency_now", "emergency_department", "line_now", "line
          "fever", "paracetamol", "crisis", "pointer_lead", "pointer_link")
 
 
+@event_priority(10)  # before urgent_care.py and treatments.py (-10) read the words
 def on_config(config, **kwargs):
     region = config.extra.get("region") or "international"
     if region not in REGIONS:
@@ -58,13 +66,10 @@ def on_config(config, **kwargs):
 def _render_list(entries):
     items = []
     for e in entries:
-        esc = lambda v: str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        esc = lambda v: html.escape(str(v), quote=True)
         phone = ""
         if e.get("phone"):
-            # 1-800-4-CANCER (1-800-422-6237): dial the digits in brackets.
-            dial = re.search(r"\(([\d\s+-]+)\)", str(e["phone"]))
-            tel = re.sub(r"[^\d+]", "", dial.group(1) if dial else str(e["phone"]))
-            phone = f' Call <a href="tel:{tel}">{esc(e["phone"])}</a>'
+            phone = f' Call <a href="tel:{tel_address(e["phone"])}">{esc(e["phone"])}</a>'
             phone += f", {esc(e['hours'])}." if e.get("hours") else "."
         items.append(f'<li><a href="{esc(e["url"])}">{esc(e["name"])}</a>: {esc(e["what"])}.{phone}</li>')
     return '<ul class="guide-region-list">' + "".join(items) + "</ul>"

@@ -13,6 +13,9 @@ The tables here are Markdown tables (python-markdown's `tables` extension)
 and the treatment table rendered by overrides/hooks/treatments.py: plain
 <table><thead><tr><th>...</th></tr></thead><tbody>... markup. A table of
 another shape fails the build loudly rather than being half-labelled.
+
+Priority 40: after the hooks that render tables of their own (50:
+treatments.py), before the print-site plugin (0) saves each page for the PDF.
 """
 import html
 import re

@@ -17,6 +17,10 @@ The build fails, naming the file and the entry, on an entry without a
 status, a dated source or a check date. scripts/review_dates.py lists the
 entries whose check date is more than six months old. The table is
 inserted before the print-site plugin saves each page, so the PDF has it.
+
+Priorities: on_config at -10, after region.py (10) has chosen the region;
+the table is inserted at 50, before tables.py (40) labels its cells and
+before the print-site plugin (0) saves the page for the PDF.
 """
 import datetime
 import html

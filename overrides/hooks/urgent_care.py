@@ -89,10 +89,7 @@ def card_context(config):
     return {"region": region, "tiers": tiers, "sources": cited,
             "notes": [n.format(**region) for n in data.get("notes") or []],
             "title": data["title"], "checked": f"{data['checked'].day} {data['checked']:%B %Y}",
-            "institution": config.extra.get("institution") or {},
-            # tel: addresses keep only the digits and a leading +.
-            "tel": {k: re.sub(r"[^\d+]", "", str(v)) for k, v in
-                    (config.extra.get("institution") or {}).items() if k in ("phone", "urgent_phone") and v}}
+            "institution": config.extra.get("institution") or {}}
 
 
 KEY_POINTS = re.compile(r'<div class="admonition abstract">.*?</div>\n?', re.S)
@@ -131,6 +128,7 @@ def on_page_content(html, page, config, files, **kwargs):
     return html[:match.end()] + block + html[match.end():]
 
 
+@event_priority(0)  # a check only; its order among other hooks does not matter
 def on_page_markdown(markdown, page, config, files, **kwargs):
     # The home of the card must carry it, or every pointer leads nowhere.
     if page.file.src_uri == HOME and (page.meta or {}).get("urgent_care") != "full":
