@@ -8,7 +8,7 @@
 - Valid HTML: the Nu Html Checker on every built page.
 - Reading without JavaScript: every page readable, every nav page reachable.
 - Small screens (360 px): nothing scrolls sideways; tables scroll in a box.
-- Page weight: a first visit to any page stays within its budget (scripts/page_weight.py: 110 KiB gzip a page, 200 KiB for the print page), and the search index waits until the reader searches.
+- Page weight: a first visit to any page stays within its budget (scripts/page_weight.py: 100 KiB gzip a page, 200 KiB for the print page), and the search worker and index wait until the reader searches.
 
 axe-core and vnu-jar come from tests/package.json (exact pins, locked):
 scripts/test.py runs `npm ci --prefix tests`. run_axe, AXE_TAGS and the
@@ -542,7 +542,8 @@ def test_page_weight_within_budget(site, chromium, capsys):
     """A first visit to any page (HTML and everything it loads before the
     reader acts) is within page_weight.BUDGET_KIB, gzip; the print page (the
     whole guide on one page) within PRINT_BUDGET_KIB. The search index is not
-    part of it: it waits until the reader searches (lazy-search.js)."""
+    part of it, nor the search worker: they wait until the reader searches
+    (lazy-search.js)."""
     import page_weight
 
     records = page_weight.measure(site, ALL_PAGES, chromium)
@@ -555,6 +556,9 @@ def test_page_weight_within_budget(site, chromium, capsys):
         assert not r["foreign"], f"{r['page']} asks another host: {r['foreign']}"
         assert not any(n.startswith("search/search_index") for n in names), \
             f"{r['page']}: the search index was fetched before the reader searched"
+        assert not any(n.startswith("assets/javascripts/workers/search") for n in names), \
+            (f"{r['page']}: the search worker was fetched before the reader searched "
+             "(docs/assets/javascripts/lazy-search.js holds it back)")
     assert {r["page"] for r in records} == set(ALL_PAGES), "page_weight did not measure every page"
     over = page_weight.over_budget(records)
     assert not over, (f"pages over their budget ({page_weight.BUDGET_KIB} KiB, print page "

@@ -128,9 +128,66 @@ def logo_size(config):
     return None
 
 
+# Render-blocking (issue 16): a stylesheet the screen never uses is fetched
+# without holding the first paint when its <link> says media="print".
+# - The guide's own stylesheets (extra_css) whose every rule is @media print
+#   or @page (print_only() reads them at the start of each build);
+# - the print-site plugin's two stylesheets on every page but the print page:
+#   their screen rules are all for #print-site-page, which only the print page
+#   has, and in print they still hide .print-site-plugin-ignore.
+# The plugin's script (js/print-site.js) only defines functions that the
+# print page's own script calls: other pages do not load it.
+PRINT_SITE_CSS = ("css/print-site.css", "css/print-site-material.css")
+PRINT_SITE_JS = re.compile(r'\s*<script src="(?:\.{1,2}/)*js/print-site\.js"></script>')
+_print_css = {"paths": (), "matched": 0}
+
+
+def print_only(css):
+    """True when every top-level rule of the stylesheet's text is an
+    @media print block or an @page rule."""
+    text = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    depth, start, preludes = 0, 0, []
+    for i, ch in enumerate(text):
+        if ch == "{":
+            if depth == 0:
+                preludes.append(text[start:i].strip())
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                start = i + 1
+        elif ch == ";" and depth == 0:  # @import, @charset: not print-only
+            return False
+    if text[start:].strip():
+        return False
+    return bool(preludes) and all(re.match(r"@page\b|@media\s+print\b(?!\s*,)", p, re.I) for p in preludes)
+
+
+def _print_css_paths(config):
+    found = []
+    for path in config.extra_css:
+        source = pathlib.Path(config.docs_dir) / str(path)
+        if source.suffix == ".css" and source.is_file() and print_only(source.read_text(encoding="utf-8")):
+            found.append(str(path))
+    return tuple(found)
+
+
+def screen_free(html, where, config):
+    """Print-only stylesheets as media="print"; the print-site script only on
+    the print page."""
+    if where == _print_css.get("print_page"):
+        return html
+    paths = _print_css["paths"] + PRINT_SITE_CSS
+    pattern = r'(<link rel="stylesheet" href="(?:\.{1,2}/)*(?:%s)")>' % "|".join(re.escape(p) for p in paths)
+    html, count = re.subn(pattern, r'\1 media="print">', html)
+    _print_css["matched"] += count
+    return PRINT_SITE_JS.sub("", html)
+
+
 def fix(html, where, config):
     for f in FIXES:
         html = f.apply(html, where)
+    html = screen_free(html, where, config)
     size = _logo.get("size")
     links = len(LOGO_LINK.findall(html))
     if size and links:
@@ -148,6 +205,8 @@ def on_pre_build(config, **kwargs):
         f.matched = 0
     _logo.clear()
     _logo["size"] = logo_size(config)
+    _print_css.update(paths=_print_css_paths(config), matched=0,
+                      print_page=config.plugins["print-site"].config["print_page_basename"] + ".html")
 
 
 @event_priority(-50)
@@ -168,3 +227,9 @@ def on_post_build(config, **kwargs):
     for f in FIXES:
         if not f.needed and not f.matched:
             raise f.error("its pattern matched nothing in the whole build")
+    if not _print_css["matched"]:
+        raise PluginError(
+            "theme fix 'print-only stylesheets' (overrides/hooks/theme_fixes.py, working around "
+            f"{THEME}base.html, which links every extra_css file for all media): no <link> of "
+            f"{', '.join(_print_css['paths'] + PRINT_SITE_CSS)} was found in the whole build. "
+            "Update the fix's pattern.")

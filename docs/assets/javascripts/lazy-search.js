@@ -1,19 +1,37 @@
 /* Search that costs nothing until the reader searches (issue 16).
  *
- * Material's bundle downloads the whole search index (search/search_index.json,
- * about 60 KiB compressed: more than the rest of a page) as soon as a page
- * loads, with an XMLHttpRequest. This file, loaded before the bundle, holds
- * that one request back until the reader turns to search: focuses or clicks
- * the search box, opens search with the header button, or arrives with a
- * search in the address (?q=). Then it goes out at once and search works as
- * before ("Initializing search" for a moment on a slow line).
+ * Material's bundle, as soon as a page loads, starts its search worker
+ * (assets/javascripts/workers/search.*.js, about 12 KiB compressed) and
+ * downloads the whole search index (search/search_index.json, about 60 KiB
+ * compressed, with an XMLHttpRequest): together more than the rest of a page.
+ * This file, loaded before the bundle, holds both back until the reader turns
+ * to search: focuses or clicks the search box, opens search with the header
+ * button, or arrives with a search in the address (?q=). Then both go out at
+ * once and search works as before ("Initializing search" for a moment on a
+ * slow line).
  *
- * Nothing else is touched. Under file:// the theme loads the index another
- * way (a script file, no request to hold), so this does nothing there.
+ * The worker: the bundle calls `new Worker(url)` for the search worker only;
+ * here it gets a stand-in with the same surface (postMessage, message events)
+ * that starts the real worker on release and passes messages both ways.
+ * Other workers are not touched.
+ *
+ * Forgiving search: Material turns every word of a query into a prefix
+ * search (`word*`) and matches typos only when the reader types lunr's own
+ * `word~1`. So when a word of five letters or more matches nothing at all
+ * ("osimertinb", "pallative"), the stand-in asks the worker once more with
+ * that word spelt loosely (lunr's edit distance: 1 letter, 2 from eight
+ * letters on) and shows those results instead. A word that matches
+ * anything is left exactly as typed.
+ *
+ * Under file:// the theme loads the index another way (a script file, no
+ * request to hold) and its worker is the iframe shim, started only when
+ * search opens: this file does nothing there.
  */
 (function () {
   "use strict";
+  if (location.protocol === "file:") return;
   var INDEX = /\/search\/search_index\.json(\?|$)/;
+  var WORKER = /\/workers\/search\.[^/]*\.js(\?|$)/;
   var waiting = [];
   var released = false;
 
@@ -23,6 +41,7 @@
     waiting.splice(0).forEach(function (go) { go(); });
   }
 
+  // The index request.
   var open = XMLHttpRequest.prototype.open;
   var send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {
@@ -34,6 +53,112 @@
     if (!xhr.__guideHold || released) return send.apply(xhr, args);
     waiting.push(function () { send.apply(xhr, args); });
   };
+
+  // Forgiving search (see above). SEARCH and RESULT are the bundle's
+  // message types for a query and its results.
+  var SEARCH = 2, RESULT = 3;
+  var LOOSE_FROM = 5;
+
+  function wordsOf(query, separator) {
+    return String(query).split(separator).filter(function (w) { return w; });
+  }
+
+  function found(items, word) {
+    return items.some(function (group) {
+      return group.some(function (doc) { return doc.terms && doc.terms[word] === true; });
+    });
+  }
+
+  // The query again with each plain word that matched nothing spelt
+  // loosely, and the words changed; null when there is nothing to loosen.
+  function loosened(query, separator, items) {
+    var changed = [];
+    var words = wordsOf(query, separator).map(function (w) {
+      var word = w.toLowerCase();
+      if (!/^[a-z]+$/.test(word) || word.length < LOOSE_FROM || found(items, word)) return w;
+      changed.push(word);
+      return word + "~" + (word.length >= 8 ? 2 : 1);
+    });
+    return changed.length ? { query: words.join(" "), words: changed } : null;
+  }
+
+  // A loosened word is neither "found" nor "missing" in the results (the
+  // theme would list it as missing: lunr's match is not a prefix of it).
+  function forget(items, words) {
+    items.forEach(function (group) {
+      group.forEach(function (doc) {
+        if (doc.terms) words.forEach(function (w) { delete doc.terms[w]; });
+      });
+    });
+  }
+
+  // The search worker.
+  var RealWorker = window.Worker;
+  if (typeof RealWorker === "function" && typeof EventTarget === "function") {
+    var LazyWorker = function (url, options) {
+      var target = new EventTarget();
+      var real = null, queue = [];
+      var separator = /[\s\-]+/;
+      // Queries sent and not yet answered, oldest first: {query, loose}.
+      var pending = [];
+
+      function deliver(data) {
+        var event = new MessageEvent("message", { data: data });
+        target.dispatchEvent(event);
+        if (typeof target.onmessage === "function") target.onmessage(event);
+      }
+
+      function answer(data) {
+        if (!data || data.type !== RESULT || !pending.length) return deliver(data);
+        var asked = pending.shift();
+        var items = (data.data && data.data.items) || [];
+        if (asked.loose) {
+          forget(items, asked.loose);
+          return deliver(data);
+        }
+        // Loosen only the newest query: an older one's results are about to
+        // be replaced by the newer one's anyway.
+        var again = pending.length ? null : loosened(asked.query, separator, items);
+        if (!again) return deliver(data);
+        pending.push({ query: again.query, loose: again.words });
+        real.postMessage({ type: SEARCH, data: again.query });
+      }
+
+      function post(message) {
+        if (message && message.type === SEARCH) {
+          pending.push({ query: String(message.data || ""), loose: null });
+        } else if (message && message.data && message.data.config && message.data.config.separator) {
+          try { separator = new RegExp(message.data.config.separator); } catch (e) { /* keep the default */ }
+        }
+        real.postMessage(message);
+      }
+
+      function start() {
+        real = new RealWorker(url, options);
+        real.addEventListener("message", function (event) { answer(event.data); });
+        real.addEventListener("error", function (event) {
+          target.dispatchEvent(new Event("error"));
+          if (typeof target.onerror === "function") target.onerror(event);
+        });
+        queue.splice(0).forEach(post);
+      }
+      target.postMessage = function (message) {
+        if (real) post(message);
+        else queue.push(message);
+      };
+      target.terminate = function () {
+        if (real) real.terminate();
+        queue = [];
+      };
+      if (released) start(); else waiting.push(start);
+      return target;
+    };
+    window.Worker = function (url, options) {
+      if (!(this instanceof window.Worker)) return RealWorker(url, options);
+      return WORKER.test(String(url)) ? LazyWorker(url, options) : new RealWorker(url, options);
+    };
+    window.Worker.prototype = RealWorker.prototype;
+  }
 
   function wantsSearch(target) {
     return target && target.closest &&
