@@ -1,0 +1,124 @@
+/* "My situation" (docs/my-situation.md): narrows the page's lists to the
+   reader's answers, on this device only.
+
+   Items carry data-ms-fit, written at build time by
+   overrides/hooks/my_situation.py from docs/includes/my-situation.yml:
+   alternatives joined by "|", each a list of "question:answer,answer"
+   joined by ";". Before any answer, everything shows (as without
+   JavaScript); after one, an unanswered question counts as its fieldset's
+   data-ms-unanswered.
+
+   Private by design: no request, no cookie, no change to the address. The
+   answers are kept in this browser's localStorage only, and "Forget my
+   answers" removes them. Loaded on this page only. */
+(function () {
+  "use strict";
+  var tool = document.getElementById("ms-tool");
+  if (!tool) return;
+  var article = tool.closest("article") || document;
+  var fieldsets = Array.prototype.slice.call(tool.querySelectorAll("fieldset[data-ms-question]"));
+  var status = document.getElementById("ms-status");
+  var KEY = "guide-my-situation:" + new URL(".", location.href).pathname;
+
+  function store() {
+    try { return window.localStorage; } catch (e) { return null; }  // blocked (sandboxed frame)
+  }
+  function load() {
+    try { return JSON.parse(store().getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function save(answers) {
+    try {
+      if (Object.keys(answers).length) store().setItem(KEY, JSON.stringify(answers));
+      else store().removeItem(KEY);
+    } catch (e) { /* nothing kept: the page still works */ }
+  }
+
+  function picked() {
+    var answers = {};
+    fieldsets.forEach(function (fs) {
+      var input = fs.querySelector("input:checked");
+      if (input) answers[fs.dataset.msQuestion] = input.value;
+    });
+    return answers;
+  }
+
+  function fits(rule, answers) {
+    return !rule || rule.split("|").some(function (alt) {
+      return alt.split(";").every(function (part) {
+        var i = part.indexOf(":");
+        return part.slice(i + 1).split(",").indexOf(answers[part.slice(0, i)]) >= 0;
+      });
+    });
+  }
+
+  function each(selector, fn) {
+    Array.prototype.forEach.call(article.querySelectorAll(selector), fn);
+  }
+
+  function count(list) {
+    return Array.prototype.filter.call(list.querySelectorAll("li"), function (li) {
+      return !li.closest("[hidden]");
+    }).length;
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  function apply() {
+    var chosen = picked(), any = Object.keys(chosen).length > 0, answers = {};
+    fieldsets.forEach(function (fs) {
+      var q = fs.dataset.msQuestion;
+      answers[q] = chosen[q] || fs.dataset.msUnanswered;
+    });
+    each("[data-ms-fit]", function (el) { el.hidden = any && !fits(el.dataset.msFit, answers); });
+    each("[data-ms-group]", function (group) {
+      var shown = !!group.querySelector("li:not([hidden])");
+      group.hidden = !shown || (group.dataset.msFit !== undefined && any && !fits(group.dataset.msFit, answers));
+    });
+    var n = {};
+    each("[data-ms-list]", function (list) {
+      n[list.dataset.msList] = count(list);
+      var empty = list.querySelector(".ms-empty");
+      if (empty) empty.hidden = n[list.dataset.msList] > 0;
+    });
+    return any ? "Showing " + plural(n.sections, "part", "parts") + " of the guide, " +
+      plural(n.treatments, "drug", "drugs") + " from the table and " +
+      plural(n.questions, "question", "questions") + "."
+      : "Showing everything. Answer any question above to narrow the lists.";
+  }
+
+  function today() {
+    var d = document.getElementById("ms-date");
+    if (d) d.textContent = new Date().toLocaleDateString(document.documentElement.lang || undefined,
+      {year: "numeric", month: "long", day: "numeric"});
+  }
+
+  // Restore what this browser kept, if anything.
+  var kept = load();
+  fieldsets.forEach(function (fs) {
+    var value = kept[fs.dataset.msQuestion];
+    Array.prototype.forEach.call(fs.querySelectorAll("input"), function (input) {
+      if (input.value === value) input.checked = true;
+    });
+  });
+  tool.hidden = false;
+  status.textContent = apply();
+
+  tool.addEventListener("change", function (event) {
+    if (event.target.type !== "radio") return;
+    save(picked());
+    status.textContent = apply();
+  });
+  document.getElementById("ms-forget").addEventListener("click", function () {
+    save({});
+    Array.prototype.forEach.call(tool.querySelectorAll("input:checked"), function (input) {
+      input.checked = false;
+    });
+    apply();
+    status.textContent = "Your answers are forgotten: this browser no longer keeps them. Everything is shown again.";
+  });
+  document.getElementById("ms-print").addEventListener("click", function () {
+    today();
+    window.print();
+  });
+  window.addEventListener("beforeprint", today);
+})();

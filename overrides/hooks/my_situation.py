@@ -1,0 +1,418 @@
+""""My situation" (docs/my-situation.md): the guide narrowed to the reader's
+answers, with a question list and a blank treatment record to print.
+
+Everything the page shows is rendered here, at build time, from data:
+
+- the four questions and the rules (docs/includes/my-situation.yml);
+- the treatment entries, from docs/includes/treatments.yml through the
+  functions of overrides/hooks/treatments.py (imported, not copied), so the
+  status and source match the table on "Choosing the next treatment";
+- the guide's own questions, read from docs/questions-to-ask.md;
+- the sections' titles, from the pages themselves (their headings).
+
+The page asks for each part with a marker on a line of its own:
+
+    <!-- my-situation: form | sections | treatments | questions | record | print-head -->
+
+Each item carries `data-ms-fit` (the answers it fits, see the YAML file);
+docs/assets/javascripts/my-situation.js shows or hides items by it, on the
+device only. Without JavaScript every item shows: the full question list
+and the blank record, ready to print. The script is linked from this page
+only, by a relative address (any subpath, file://), as a file (the site's
+Content-Security-Policy allows no inline script).
+
+The build fails, naming the file and the rule, on a rule that names a link,
+a treatment row or a question that is not there.
+
+Priorities: on_config at -20, after treatments.py (-10) has checked its
+data. on_page_content at 45: after treatments.py (50), before tables.py
+(40) labels the record's table cells for phones. on_page_context at 0:
+the section titles need every page's headings, which exist only once all
+pages are rendered (MkDocs renders them all before it builds the first
+one). on_post_page at -50: the script tag goes in before strict_csp.py
+(-100) looks at the finished page.
+"""
+import html
+import pathlib
+import re
+
+import markdown as markdown_lib
+import treatments  # overrides/hooks/treatments.py: MkDocs puts a hook's folder on the path while loading it
+from guidekit.data import read_yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+PAGE = "my-situation.md"
+DATA = "includes/my-situation.yml"
+QUESTIONS_PAGE = "questions-to-ask.md"
+SCRIPT = "assets/javascripts/my-situation.js"
+MARKER = re.compile(r"<!--\s*my-situation:\s*([\w-]+)\s*-->")
+PARTS = ("form", "sections", "treatments", "questions", "record", "print-head")
+
+_state = {}
+esc = treatments.esc
+
+
+# --- rules -------------------------------------------------------------------------
+
+class RuleError(ValueError):
+    pass
+
+
+def fit_attr(fits, questions):
+    """The data-ms-fit value of a rule: alternatives joined by '|', each a
+    list of 'question:value,value' joined by ';'. '' means always."""
+    if fits is None:
+        return ""
+    alternatives = fits if isinstance(fits, list) else [fits]
+    out = []
+    for alt in alternatives:
+        if not isinstance(alt, dict) or not alt:
+            raise RuleError(f"a rule must map questions to answers, not {alt!r}")
+        parts = []
+        for qid, values in alt.items():
+            if qid not in questions:
+                raise RuleError(f"unknown question '{qid}' (one of: {', '.join(questions)})")
+            choices = questions[qid]
+            if isinstance(values, dict) and set(values) == {"except"}:
+                values = [c for c in choices if c not in values["except"]]
+            if not isinstance(values, list) or not values:
+                raise RuleError(f"'{qid}': give a list of answers")
+            unknown = [v for v in values if v not in choices]
+            if unknown:
+                raise RuleError(f"'{qid}' has no answer {unknown} (one of: {', '.join(choices)})")
+            parts.append(f"{qid}:{','.join(values)}")
+        out.append(";".join(parts))
+    return "|".join(out)
+
+
+def fits(attr, answers):
+    """Whether an item with data-ms-fit `attr` shows for answers (a dict):
+    the same test as my-situation.js, for the hook's own checks."""
+    if not attr:
+        return True
+    for alt in attr.split("|"):
+        if all(answers[q] in vals.split(",") for q, vals in (p.split(":") for p in alt.split(";"))):
+            return True
+    return False
+
+
+def fit(attr):
+    return f' data-ms-fit="{esc(attr)}"' if attr else ""
+
+
+# --- the guide's questions (questions-to-ask.md) ----------------------------------
+
+H2 = re.compile(r"^## (.+?)\s*$")
+TASK = re.compile(r"^- \[[ xX]\] (.+?)\s*$")
+
+
+def guide_questions(text):
+    """[(heading, [question, ...]), ...] of the questions page, in order,
+    each question once (the first time it appears)."""
+    groups, seen, current = [], set(), None
+    for line in text.splitlines():
+        h = H2.match(line)
+        if h:
+            current = None if h.group(1) == "Sources" else (h.group(1), [])
+            if current:
+                groups.append(current)
+            continue
+        t = TASK.match(line)
+        if t and current is not None:
+            key = " ".join(t.group(1).lower().split())
+            if key not in seen:
+                seen.add(key)
+                current[1].append(t.group(1))
+    return [g for g in groups if g[1]]
+
+
+def inline(text):
+    """A line of Markdown as inline HTML."""
+    out = markdown_lib.markdown(text)
+    return re.sub(r"^<p>(.*)</p>$", r"\1", out.strip(), flags=re.S)
+
+
+# --- loading and checking ----------------------------------------------------------
+
+def load(docs_dir):
+    docs = pathlib.Path(docs_dir)
+    path = docs / DATA
+    where = f"docs/{DATA}"
+    data = read_yaml(path, "the rules of the My situation page")
+    tdata = treatments.load(docs / treatments.DATA)
+    qtext = (docs / QUESTIONS_PAGE).read_text(encoding="utf-8")
+    problems = []
+
+    questions = {}
+    for q in data.get("questions") or []:
+        ids = [c["id"] for c in q.get("choices") or []]
+        if q.get("unanswered") not in ids:
+            problems.append(f"question '{q.get('id')}': 'unanswered: {q.get('unanswered')}' is not one of its choices")
+        for c in q.get("choices") or []:
+            if not str(c.get("label") or "").strip():
+                problems.append(f"question '{q.get('id')}': choice '{c['id']}' has no label")
+        questions[q["id"]] = ids
+    if len(questions) != 4:
+        problems.append(f"there must be four questions, found {len(questions)}")
+
+    def attr(rule, what):
+        try:
+            return fit_attr(rule.get("fits"), questions)
+        except RuleError as err:
+            problems.append(f"{what}: {err}")
+            return ""
+
+    sections = [(s["link"], attr(s, f"section '{s.get('link')}'")) for s in data.get("sections") or []]
+
+    rows = {d["change"]: d for d in tdata["drivers"]}
+    by_answer = data.get("treatments") or {}
+    named = set()
+    for answer, changes in by_answer.items():
+        if answer not in questions.get("driver", []):
+            problems.append(f"treatments: '{answer}' is not an answer to the first question")
+        for change in changes or []:
+            if change not in rows:
+                problems.append(f"treatments: '{answer}' names the row '{change}', which is not in "
+                                f"docs/{treatments.DATA} (rows: {', '.join(rows)})")
+            named.add(change)
+    for change in rows:
+        if change not in named:
+            problems.append(f"treatments: the row '{change}' of docs/{treatments.DATA} is not named "
+                            "for any answer; add it under the answer it fits")
+    drug_attr = {}
+    for rule in data.get("treatment_rules") or []:
+        row = rows.get(rule.get("change"))
+        generics = [d["generic"] for d in (row or {}).get("drugs", [])]
+        if rule.get("generic") not in generics:
+            problems.append(f"treatment_rules: no drug '{rule.get('generic')}' in the row "
+                            f"'{rule.get('change')}' of docs/{treatments.DATA}")
+            continue
+        drug_attr[(rule["change"], rule["generic"])] = attr(rule, f"treatment rule '{rule['generic']}'")
+
+    groups = guide_questions(qtext)
+    if not groups:
+        problems.append(f"docs/{QUESTIONS_PAGE} has no '- [ ] question' lines under '## ' headings")
+    q_attr = {}
+    for rule in data.get("question_rules") or []:
+        value = attr(rule, f"question rule {rule.get('group') or rule.get('match')!r}")
+        if "group" in rule:
+            group = [g for g in groups if g[0] == rule["group"]]
+            if not group:
+                problems.append(f"question_rules: no heading '## {rule['group']}' in docs/{QUESTIONS_PAGE}")
+                continue
+            for question in group[0][1]:
+                q_attr.setdefault(question, value)  # a question's own rule ('match') wins
+        elif "match" in rule:
+            hits = [q for _, qs in groups for q in qs if rule["match"].lower() in q.lower()]
+            if len(hits) != 1:
+                problems.append(f"question_rules: '{rule['match']}' matches {len(hits)} questions of "
+                                f"docs/{QUESTIONS_PAGE} (it must match exactly one); use other words")
+                continue
+            q_attr[hits[0]] = value
+        else:
+            problems.append("question_rules: each rule needs 'group:' or 'match:'")
+    if problems:
+        raise PluginError(f"{where}: " + "; ".join(problems) + ".")
+    return {"data": data, "questions": questions, "sections": sections, "tdata": tdata,
+            "by_answer": by_answer, "drug_attr": drug_attr, "groups": groups, "q_attr": q_attr}
+
+
+@event_priority(-20)  # after treatments.py (-10) has checked the treatment data
+def on_config(config, **kwargs):
+    _state.clear()
+    _state.update(load(config["docs_dir"]))
+    return config
+
+
+# --- rendering ---------------------------------------------------------------------
+
+def render_form(state):
+    out = ['<div class="ms-tool" id="ms-tool" hidden>']
+    for n, q in enumerate(state["data"]["questions"], 1):
+        qid = q["id"]
+        described = f' aria-describedby="ms-{qid}-hint"' if q.get("hint") else ""
+        out.append(f'<fieldset class="ms-q" data-ms-question="{esc(qid)}" '
+                   f'data-ms-unanswered="{esc(q["unanswered"])}"{described}>'
+                   f'<legend>{n}. {esc(q["legend"])}</legend>')
+        if q.get("hint"):
+            out.append(f'<div class="ms-hint" id="ms-{qid}-hint">{esc(q["hint"])}</div>')
+        for c in q["choices"]:
+            cid = f"ms-{qid}-{c['id']}"
+            hint = f' aria-describedby="{cid}-hint"' if c.get("hint") else ""
+            out.append(f'<div class="ms-choice"><input type="radio" name="ms-{esc(qid)}" '
+                       f'id="{esc(cid)}" value="{esc(c["id"])}"{hint}>'
+                       f'<label for="{esc(cid)}">{esc(c["label"])}</label>')
+            if c.get("hint"):
+                out.append(f'<div class="ms-hint" id="{esc(cid)}-hint">{esc(c["hint"])}</div>')
+            out.append("</div>")
+        out.append("</fieldset>")
+    out.append('<div class="ms-actions">'
+               '<button type="button" class="md-button md-button--primary" id="ms-print">Print my list</button> '
+               '<button type="button" class="md-button" id="ms-forget">Forget my answers</button></div>'
+               '<div class="ms-status" id="ms-status" role="status" aria-live="polite"></div>'
+               '</div>'
+               '<noscript><div class="ms-noscript">Your browser is not running this page\'s script, so '
+               'the questions cannot narrow the lists. Everything is shown below instead: every '
+               'question of the guide and a blank treatment record, ready to print.</div></noscript>')
+    return "\n".join(out)
+
+
+def _heading_title(page, anchor):
+    def walk(items):
+        for item in items:
+            yield item
+            yield from walk(item.children)
+    for item in walk(page.toc):
+        if item.id == anchor:
+            return html.unescape(item.title)
+    return None
+
+
+def render_sections(state, page, files):
+    items = []
+    for link, attr in state["sections"]:
+        src, _, anchor = link.partition("#")
+        target = files.get_file_from_path(src)
+        if target is None or target.page is None:
+            raise PluginError(f"docs/{DATA}: the section '{link}' names a page that is not in the guide.")
+        # The page's own title, without a chapter number in front (the
+        # list is numbered in reading order already).
+        title = re.sub(r"^\d+\.\s+", "", target.page.title or "")
+        if anchor:
+            heading = _heading_title(target.page, anchor)
+            if heading is None:
+                raise PluginError(f"docs/{DATA}: the section '{link}': docs/{src} has no heading with "
+                                  f"the anchor '#{anchor}'. Use the anchor of one of its headings.")
+            title = f"{title}: {heading}"
+        href = get_relative_url(target.url, page.url) + (f"#{anchor}" if anchor else "")
+        items.append(f'<li{fit(attr)}><a href="{esc(href)}">{esc(title)}</a></li>')
+    return ('<div class="ms-sections ms-print" data-ms-list="sections"><ol>' + "".join(items) + "</ol>"
+            '<div class="ms-empty" hidden>No section of the guide matches these answers. '
+            'Start with the first page.</div></div>')
+
+
+def render_treatments(state, region):
+    tdata = state["tdata"]
+    sources = tdata["sources"]
+    rows = {d["change"]: d for d in tdata["drivers"]}
+    answers_of = {}
+    for answer, changes in state["by_answer"].items():
+        for change in changes or []:
+            answers_of.setdefault(change, []).append(answer)
+    out = [f'<div class="ms-treatments ms-print" data-ms-list="treatments">'
+           f'<div class="ms-caption">{esc(treatments.CAPTIONS[region])}</div>']
+    for change, row in rows.items():
+        group = fit_attr({"driver": answers_of[change]}, state["questions"])
+        items = []
+        for drug in row["drugs"]:
+            item = treatments._drug_item(drug, sources, region)
+            own = state["drug_attr"].get((change, drug["generic"]), "")
+            attr = "|".join(f"{a};{group}" for a in own.split("|")) if own else group
+            items.append(item.replace("<li>", f'<li{fit(attr)}>', 1))
+        out.append(f'<div class="ms-drugs" data-ms-group{fit(group)}>'
+                   f'<div class="ms-drugs__change"><strong>{esc(change)}</strong>: {esc(row["drug_type"])}</div>'
+                   f'<ul class="guide-treatments__drugs">{"".join(items)}</ul></div>')
+    out.append('<div class="ms-empty" hidden>No drug in the table matches these answers. The table '
+               'lists drugs for known driver changes: ask your team whether the cancer has been '
+               'tested for them.</div></div>')
+    return "".join(out)
+
+
+def render_questions(state):
+    out = ['<div class="ms-questions ms-print" data-ms-list="questions">']
+    for heading, questions in state["groups"]:
+        items = "".join(f'<li{fit(state["q_attr"].get(q, ""))}>{inline(q)}</li>' for q in questions)
+        out.append(f'<div class="ms-qgroup" data-ms-group><h3>{esc(heading)}</h3>'
+                   f'<ul class="ms-checklist">{items}</ul></div>')
+    out.append('<div class="ms-notes-label"><strong>My notes:</strong></div><div class="notes"></div></div>')
+    return "".join(out)
+
+
+def render_record(state):
+    record = state["data"]["record"]
+
+    def table(caption, columns, rows):
+        head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+        body = "".join("<tr>" + "<td></td>" * len(columns) + "</tr>" for _ in range(rows))
+        return (f'<table><caption>{esc(caption)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+    about = "".join(f'<div class="ms-record__field"><strong>{esc(label)}:</strong></div>'
+                    for label in record["about"])
+    return ('<div class="ms-record ms-print">' + about
+            + table("Every biomarker result so far", record["biomarkers"]["columns"], record["biomarkers"]["rows"])
+            + table("Each treatment so far", record["treatments"]["columns"], record["treatments"]["rows"])
+            + "</div>")
+
+
+def render_print_head(config):
+    disclaimer = " ".join(str(config.extra.get("disclaimer") or "").split())
+    first = re.split(r"(?<=[.!?])\s", disclaimer, maxsplit=1)[0] if disclaimer else ""
+    inst = config.extra.get("institution") or {}
+    contact = ""
+    if inst.get("name") and inst.get("phone"):
+        tel = (inst.get("tel") or {}).get("phone", "")
+        contact = (f'<div>{esc(inst["name"])}: <a href="tel:{esc(tel)}">{esc(inst["phone"])}</a></div>')
+    return ('<div class="ms-print-head ms-print">'
+            '<div class="ms-print-head__title">My list for my next appointment</div>'
+            '<div>Date: <span id="ms-date">____________________</span></div>'
+            f'<div>{esc(first)} This list narrows what to read; it does not recommend a treatment.</div>'
+            f'{contact}</div>')
+
+
+@event_priority(45)  # after treatments.py (50), before tables.py (40) labels the record's cells
+def on_page_content(html_text, page, config, files, **kwargs):
+    if page.file.src_uri != PAGE:
+        return html_text
+    region = config.extra.get("region") or "international"
+    state = _state
+
+    def replace(match):
+        name = match.group(1)
+        if name not in PARTS:
+            raise PluginError(f"docs/{PAGE}: unknown marker 'my-situation: {name}'. "
+                              f"Use one of: {', '.join(PARTS)}.")
+        if name == "form":
+            return render_form(state)
+        if name == "treatments":
+            return render_treatments(state, region)
+        if name == "questions":
+            return render_questions(state)
+        if name == "record":
+            return render_record(state)
+        if name == "print-head":
+            return render_print_head(config)
+        return match.group(0)  # sections: on_page_context, once every page has its headings
+
+    out = MARKER.sub(replace, html_text)
+    found = {m.group(1) for m in MARKER.finditer(html_text)}
+    missing = [p for p in PARTS if p not in found]
+    if missing:
+        raise PluginError(f"docs/{PAGE}: the markers {', '.join(missing)} are missing; add "
+                          "'<!-- my-situation: NAME -->' on a line of its own for each.")
+    return out
+
+
+@event_priority(0)  # every page is rendered by now, so every heading exists
+def on_page_context(context, page, config, nav, **kwargs):
+    if page.file.src_uri != PAGE:
+        return context
+    page.content = MARKER.sub(lambda m: render_sections(_state, page, _state["files"])
+                              if m.group(1) == "sections" else m.group(0), page.content)
+    return context
+
+
+@event_priority(0)  # keep the Files for on_page_context (no other hook depends on this)
+def on_files(files, config, **kwargs):
+    _state["files"] = files
+    return files
+
+
+@event_priority(-50)  # before strict_csp.py (-100) reads the finished page
+def on_post_page(output, page, config, **kwargs):
+    if page.file.src_uri != PAGE:
+        return output
+    src = get_relative_url(SCRIPT, page.url)
+    return output.replace("</body>", f'<script src="{esc(src)}" defer></script>\n</body>', 1)

@@ -1,0 +1,338 @@
+"""My situation (issue 15), in headless Chromium: the reader's answers
+narrow the page to the parts of the guide, the treatment entries and the
+questions that fit, on the device only.
+
+The expected results of each combination of answers are written here by
+hand from the rules in docs/includes/my-situation.yml (not computed by the
+code that renders the page). Only the full question list is read from
+docs/questions-to-ask.md, with a regular expression of this file's own.
+"""
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT, run_axe, format_axe, screenshot
+from guidekit import config as guide_config
+
+PAGE = "my-situation.html"
+# The margins of print.css (@page), as a browser prints them.
+PRINT_MARGINS = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
+QUESTIONS_MD = ROOT / "docs" / "questions-to-ask.md"
+
+
+def all_guide_questions():
+    """Every question of docs/questions-to-ask.md, in order (Sources aside)."""
+    text = QUESTIONS_MD.read_text(encoding="utf-8").split("\n## Sources", 1)[0]
+    return [" ".join(q.split()) for q in re.findall(r"^- \[ \] (.+)$", text, re.M)]
+
+
+# The questions that fit only some answers: key -> words of the question.
+CONDITIONAL = {
+    "brain scan": "Do I need a brain scan?",
+    "tests why": "What tests will you do to find out why the cancer is growing?",
+    "tissue or blood": "Should we test a new tumor sample, my blood",
+    "resistance": "causes resistance to my drug",
+    "many genes": "Will the test check many genes at once",
+    "results show": "What could the results show",
+    "blood finds nothing": "If the blood test finds nothing",
+    "unclear": "What happens if the results are unclear?",
+    "biopsy risks": "What are the risks of another biopsy",
+    "few or many": "just one or a few spots, or in many places",
+    "treat spots": "Could the growing spots be treated",
+    "stay on drug": "can I stay on the drug that is still working",
+    "brain help": "If the cancer is in my brain",
+    "bones": "If the cancer is in my bones",
+    "stop treatment": "chose to stop cancer treatment",
+    "hospice": "When would hospice care make sense",
+}
+TESTING = {"tests why", "tissue or blood", "many genes", "results show", "blood finds nothing",
+           "unclear", "biopsy risks"}
+
+# answers (question -> choice; a question left out is not answered),
+# then the expected sections (links, in order), drugs (generic names, in
+# order) and the conditional questions shown.
+COMBINATIONS = {
+    "EGFR common after a targeted drug, a few spots, more time": (
+        {"driver": "egfr", "first": "targeted", "where": "few", "matters": "time"},
+        ["understanding-progression.html#why-a-treatment-stops-working",
+         "re-testing.html#the-two-ways-to-re-test",
+         "patterns-of-progression.html#when-only-a-few-spots-grow",
+         "next-treatment.html#what-your-team-weighs",
+         "next-treatment.html#if-your-cancer-has-a-driver-change",
+         "next-treatment.html#some-points-about-egfr",
+         "next-treatment.html#what-to-expect-from-later-treatments",
+         "clinical-trials.html#why-trials-are-worth-asking-about-now",
+         "supportive-care.html#why-it-helps-to-start-early"],
+        ["amivantamab with platinum chemotherapy", "datopotamab deruxtecan"],
+        {"brain scan", "resistance", "treat spots", "stay on drug"} | TESTING),
+    "no driver change after immunotherapy with chemotherapy, many places, fewer side effects": (
+        {"driver": "none", "first": "immuno", "where": "many", "matters": "side-effects"},
+        ["understanding-progression.html#things-that-can-look-like-progression",
+         "re-testing.html#the-two-ways-to-re-test",
+         "patterns-of-progression.html#when-the-cancer-grows-in-many-places",
+         "next-treatment.html#what-your-team-weighs",
+         "next-treatment.html#if-your-cancer-has-no-driver-change",
+         "next-treatment.html#if-you-have-already-had-immunotherapy",
+         "next-treatment.html#new-side-effects-to-watch-for",
+         "clinical-trials.html#why-trials-are-worth-asking-about-now",
+         "supportive-care.html#why-it-helps-to-start-early",
+         "supportive-care.html#what-it-can-help-with"],
+        ["telisotuzumab vedotin"],
+        {"brain scan", "bones", "stop treatment"} | TESTING),
+    "ALK after a targeted drug, in the brain, last question skipped": (
+        {"driver": "alk", "first": "targeted", "where": "brain"},
+        ["understanding-progression.html#why-a-treatment-stops-working",
+         "re-testing.html#the-two-ways-to-re-test",
+         "patterns-of-progression.html#when-the-cancer-grows-in-the-brain",
+         "next-treatment.html#what-your-team-weighs",
+         "next-treatment.html#if-your-cancer-has-a-driver-change",
+         "clinical-trials.html#why-trials-are-worth-asking-about-now",
+         "supportive-care.html#why-it-helps-to-start-early"],
+        ["lorlatinib"],
+        {"resistance", "treat spots", "brain help", "stop treatment", "hospice"} | TESTING),
+    "I don't know, to everything": (
+        {"driver": "unknown", "first": "unknown", "where": "unknown", "matters": "skip"},
+        ["understanding-progression.html#things-that-can-look-like-progression",
+         "re-testing.html#the-two-ways-to-re-test",
+         "patterns-of-progression.html",
+         "next-treatment.html#what-your-team-weighs",
+         "clinical-trials.html#why-trials-are-worth-asking-about-now",
+         "supportive-care.html#why-it-helps-to-start-early"],
+        [],
+        set(CONDITIONAL) - {"resistance"}),
+    "KRAS G12C after chemotherapy alone, place not answered, staying at home": (
+        {"driver": "kras-g12c", "first": "chemo", "matters": "home"},
+        ["patterns-of-progression.html",
+         "next-treatment.html#what-your-team-weighs",
+         "next-treatment.html#if-your-cancer-has-a-driver-change",
+         "next-treatment.html#if-you-have-not-had-immunotherapy-yet",
+         "clinical-trials.html#why-trials-are-worth-asking-about-now",
+         "supportive-care.html#why-it-helps-to-start-early",
+         "supportive-care.html#planning-ahead"],
+        ["sotorasib", "adagrasib"],
+        {"brain scan", "few or many", "treat spots", "brain help", "bones", "stop treatment", "hospice"}),
+    "HER2 after immunotherapy, a few spots": (
+        {"driver": "her2", "first": "immuno", "where": "few"},
+        ["understanding-progression.html#things-that-can-look-like-progression",
+         "patterns-of-progression.html#when-only-a-few-spots-grow",
+         "next-treatment.html#what-your-team-weighs",
+         "next-treatment.html#if-your-cancer-has-a-driver-change",
+         "clinical-trials.html#why-trials-are-worth-asking-about-now",
+         "supportive-care.html#why-it-helps-to-start-early"],
+        ["trastuzumab deruxtecan", "zongertinib"],
+        {"brain scan", "treat spots", "stop treatment", "hospice"}),
+}
+
+SHOWN = """() => {
+  const visible = el => el.checkVisibility({visibilityProperty: true});
+  const items = list => [...document.querySelectorAll(`[data-ms-list=${list}] li`)].filter(visible);
+  const empty = list => visible(document.querySelector(`[data-ms-list=${list}] .ms-empty`));
+  return {
+    sections: items('sections').map(li => li.querySelector('a').getAttribute('href')),
+    drugs: items('treatments').map(li => li.querySelector('strong').textContent.trim().toLowerCase()),
+    questions: items('questions').map(li => li.textContent.trim().replace(/\\s+/g, ' ')),
+    noDrugs: empty('treatments'),
+    status: document.getElementById('ms-status').textContent,
+  };
+}"""
+
+STORED = "() => Object.keys(localStorage).filter(k => k.startsWith('guide-my-situation'))"
+
+
+def expected_questions(keys):
+    words = [CONDITIONAL[k] for k in keys]
+    return [q for q in all_guide_questions()
+            if not any(w in q for w in CONDITIONAL.values()) or any(w in q for w in words)]
+
+
+def answer(page, answers):
+    for question, choice in answers.items():
+        page.locator(f'label[for="ms-{question}-{choice}"]').click()
+    # The status line is rewritten on every change: wait for the count to settle.
+    page.wait_for_function("() => document.getElementById('ms-status').textContent.startsWith('Showing ')"
+                           " && !document.getElementById('ms-status').textContent.includes('everything')")
+
+
+def open_tool(tab, url):
+    loaded = tab.goto(url)
+    loaded.page.locator("#ms-tool").wait_for(state="visible")
+    return loaded
+
+
+def test_the_guide_questions_are_read(site):
+    assert len(all_guide_questions()) > 40, f"{QUESTIONS_MD}: the test's reading found too few questions"
+    for key, words in CONDITIONAL.items():
+        hits = [q for q in all_guide_questions() if words in q]
+        assert len(hits) == 1, (f"tests/test_my_situation.py: '{words}' ({key}) matches {len(hits)} "
+                                f"questions of {QUESTIONS_MD.name}; update CONDITIONAL")
+
+
+@pytest.mark.parametrize("name", COMBINATIONS)
+def test_answers_show_exactly_what_fits(server, new_tab, name):
+    answers, sections, drugs, conditional = COMBINATIONS[name]
+    tab = new_tab()
+    loaded = open_tool(tab, server + PAGE)
+    page = loaded.page
+    before = len(loaded.requests)
+    answer(page, answers)
+    shown = page.evaluate(SHOWN)
+    assert shown["sections"] == sections, f"{name}: sections shown {shown['sections']}"
+    assert shown["drugs"] == drugs, f"{name}: drugs shown {shown['drugs']}"
+    assert shown["noDrugs"] == (not drugs), f"{name}: the 'no drug matches' line is wrong"
+    want = expected_questions(conditional)
+    assert shown["questions"] == want, (
+        f"{name}: questions shown but not expected {sorted(set(shown['questions']) - set(want))}; "
+        f"expected but not shown {sorted(set(want) - set(shown['questions']))}")
+    assert len(set(shown["questions"])) == len(shown["questions"]), f"{name}: a question shows twice"
+    # Results are announced politely, with the counts the reader sees.
+    status = page.locator("#ms-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    for n, word in ((len(sections), "part"), (len(drugs), "drug"), (len(want), "question")):
+        assert re.search(rf"\b{n} {word}s?\b", shown["status"]), f"{name}: status says {shown['status']!r}"
+    # Private: nothing was asked for after the page settled, and nothing is
+    # in the address or in a cookie.
+    assert loaded.requests[before:] == [], f"{name}: answering made requests {loaded.requests[before:]}"
+    assert all(u.startswith(server) for u in loaded.requests), loaded.foreign([server])
+    assert page.url == server + PAGE, f"the address changed to {page.url}"
+    assert page.context.cookies() == []
+
+
+def test_before_any_answer_everything_shows(server, new_tab):
+    page = open_tool(new_tab(), server + PAGE).page
+    shown = page.evaluate(SHOWN)
+    assert shown["questions"] == all_guide_questions()
+    assert len(shown["sections"]) == page.locator("[data-ms-list=sections] li").count()
+    assert len(shown["drugs"]) == page.locator("[data-ms-list=treatments] li").count() >= 20
+    assert "everything" in shown["status"]
+
+
+def test_answers_are_kept_on_this_device_until_forgotten(server, new_tab):
+    tab = new_tab()
+    loaded = open_tool(tab, server + PAGE)
+    page = loaded.page
+    answers = COMBINATIONS["ALK after a targeted drug, in the brain, last question skipped"][0]
+    answer(page, answers)
+    assert page.evaluate(STORED), "the answers were not kept in localStorage"
+    # Back later: the answers and the narrowed lists are still there.
+    open_tool(tab, server + PAGE)
+    assert page.locator("#ms-driver-alk").is_checked()
+    assert page.evaluate(SHOWN)["drugs"] == ["lorlatinib"]
+    page.get_by_role("button", name="Forget my answers").click()
+    assert page.evaluate(STORED) == [], "Forget my answers left the answers in localStorage"
+    assert page.evaluate("() => document.querySelectorAll('#ms-tool input:checked').length") == 0
+    assert page.evaluate(SHOWN)["questions"] == all_guide_questions(), "after Forget, not everything shows"
+    assert "forgotten" in page.locator("#ms-status").text_content()
+    open_tool(tab, server + PAGE)
+    assert not page.locator("#ms-driver-alk").is_checked(), "a forgotten answer came back"
+    assert page.context.cookies() == []
+
+
+def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
+    tab = new_tab()
+    page = open_tool(tab, server + PAGE).page
+    answers, sections, drugs, conditional = COMBINATIONS[
+        "EGFR common after a targeted drug, a few spots, more time"]
+    answer(page, answers)
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    page.get_by_role("button", name="Print my list").click()
+    assert page.evaluate("() => window.__printed") == 1, "Print my list did not call window.print()"
+    date = page.locator("#ms-date").text_content()
+    assert re.search(r"\b20\d\d\b", date), f"the printout's date was not filled in: {date!r}"
+    page.emulate_media(media="print")
+    visible = lambda sel: page.locator(sel).first.is_visible()
+    assert visible(".ms-print-head"), "the printout has no heading with the date"
+    assert "not medical advice" in page.locator(".ms-print-head").inner_text()
+    assert not visible("#ms-tool"), "the answer form prints"
+    assert not visible(".admonition.abstract"), "the Key points box prints"
+    for q in expected_questions(conditional):
+        assert page.get_by_text(q, exact=True).is_visible(), f"a chosen question does not print: {q}"
+    assert not page.get_by_text(CONDITIONAL["hospice"]).is_visible(), "a question not chosen prints"
+    for label in ("Diagnosis and cell type", "Stage, and where the cancer is now"):
+        assert page.locator(".ms-record__field", has_text=label).is_visible(), f"record field missing: {label}"
+    heads = page.locator(".ms-record table th").all_inner_texts()
+    for col in ("Date", "Result", "Treatment", "How well it worked", "Side effects"):
+        assert col in heads, f"the record's table lacks '{col}' in print: {heads}"
+    for href in sections:
+        assert page.locator(f'[data-ms-list=sections] a[href="{href}"]').is_visible()
+    screenshot(page, "my-situation-print", full_page=True)
+    # Two sheets printed on both sides, on either paper size.
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper, margin=PRINT_MARGINS)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        assert pages <= 4, f"the printed list takes {pages} {paper} pages; it must fit on two sheets (4 pages)"
+
+
+def test_print_heading_names_the_hospital_when_the_overlay_sets_one():
+    """The printout's heading has the institution's name and number
+    (extra.institution), and nothing of the kind without one."""
+    hooks = guide_config.load()["hooks"]
+    hook = next(m for p, m in hooks.items() if p.replace("\\", "/").endswith("/my_situation.py"))
+
+    class Config:
+        extra = {"disclaimer": "Not medical advice. Talk to your team.",
+                 "institution": {"name": "St Example's", "phone": "0100 000 0000",
+                                 "tel": {"phone": "01000000000"}}}
+    head = hook.render_print_head(Config())
+    assert "St Example&#x27;s" in head and 'href="tel:01000000000"' in head and "0100 000 0000" in head
+    assert "Not medical advice." in head and "Talk to your team" not in head, "the disclaimer is not one line"
+    Config.extra = {"disclaimer": "Not medical advice.", "institution": {}}
+    assert "tel:" not in hook.render_print_head(Config())
+
+
+def test_without_javascript_the_full_list_and_record_show(server, new_tab):
+    tab = new_tab(javascript=False)
+    page = tab.goto(server + PAGE, settle=False).page
+    assert not page.locator("#ms-tool").is_visible(), "the answer form shows, but it needs JavaScript"
+    assert page.locator(".ms-noscript").is_visible(), "no line says why the questions are not there"
+    questions = [" ".join(t.split()) for t in page.locator("[data-ms-list=questions] li").all_inner_texts()]
+    assert questions == all_guide_questions()
+    assert page.locator("[data-ms-list=questions] li").filter(visible=True).count() == len(questions)
+    assert page.locator(".ms-record__field").filter(visible=True).count() == 2
+    assert page.locator(".ms-record table").filter(visible=True).count() == 2
+    page.emulate_media(media="print")
+    assert page.locator("[data-ms-list=questions] li").filter(visible=True).count() == len(questions)
+    assert page.locator(".ms-record table").filter(visible=True).count() == 2
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_passes_with_results_shown(server, new_tab, scheme):
+    tab = new_tab(color_scheme=scheme)
+    page = open_tool(tab, server + PAGE).page
+    answer(page, COMBINATIONS["no driver change after immunotherapy with chemotherapy, many places, "
+                              "fewer side effects"][0])
+    problems = format_axe(PAGE, run_axe(page), f" [{scheme}]")
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+    page.locator("#ms-tool").scroll_into_view_if_needed()
+    screenshot(page, f"my-situation-1280-{scheme}")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_works_at_360px(server, new_tab, scheme):
+    tab = new_tab(width=360, height=740, color_scheme=scheme)
+    page = open_tool(tab, server + PAGE).page
+    answers, sections, drugs, _ = COMBINATIONS["KRAS G12C after chemotherapy alone, place not answered, "
+                                               "staying at home"]
+    answer(page, answers)
+    assert page.evaluate(SHOWN)["drugs"] == drugs
+    width, client = page.evaluate("() => [document.documentElement.scrollWidth, "
+                                  "document.documentElement.clientWidth]")
+    assert width <= client, f"{PAGE} scrolls sideways at 360 px ({width} > {client})"
+    page.locator("[data-ms-list=treatments]").scroll_into_view_if_needed()
+    screenshot(page, f"my-situation-360-{scheme}")
+
+
+def test_works_from_a_file(site, new_tab):
+    url = (site / PAGE).as_uri()
+    tab = new_tab()
+    loaded = open_tool(tab, url)
+    page = loaded.page
+    answers, sections, drugs, _ = COMBINATIONS["EGFR common after a targeted drug, a few spots, more time"]
+    answer(page, answers)
+    shown = page.evaluate(SHOWN)
+    assert shown["sections"] == sections and shown["drugs"] == drugs
+    assert page.evaluate(STORED), "the answers were not kept under file://"
+    assert all(u.startswith("file://") for u in loaded.requests), \
+        [u for u in loaded.requests if not u.startswith("file://")]
+    assert loaded.console == [], f"{PAGE} logged errors under file://: {loaded.console}"
