@@ -6,10 +6,18 @@ it matters, and headings that lead.
 - H1 and H2 are in the full text colour at weight 600 or more, and H1 > H2 > H3
   in size.
 - On a phone, no heading ends in a blank line left by its permalink mark.
+- Myths and facts lead with the fact; the glossary is A to Z with a row of
+  letter links a finger can hit; the questions are numbered on screen and
+  keep their tick boxes on paper; no table has an empty header; the handout
+  PDF is linked from Start here and Questions to ask.
 """
+import html
+import re
+
 import pytest
 
-from conftest import NAV_PAGES
+from conftest import NAV_PAGES, run_axe
+from guidekit import config as guide_config
 
 MEASURE = """() => {
   const article = document.querySelector('article');
@@ -164,3 +172,165 @@ def test_long_pages_open_with_a_contents_list(server, new_tab):
             problems.append(f"{page_name}: contents {c['targets']} do not match the sections {c['ids']}")
     assert listed >= 8, f"only {listed} pages have a contents list"
     assert not problems, "\n".join(problems)
+
+
+# --- issue 14 leftovers: myths and facts, glossary letters, questions, handout -------
+
+def built(site, page_name):
+    return (site / page_name).read_text(encoding="utf-8")
+
+
+def plain(fragment):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def test_myths_and_facts_lead_with_the_fact(site):
+    """Each box's title is the fact; its first line names the myth, in plain
+    (not bold) text, after the fact."""
+    text = built(site, "myths-and-facts.html")
+    boxes = re.findall(r'<div class="admonition info">\s*<p class="admonition-title">(.*?)</p>\s*<p>(.*?)</p>',
+                       text, re.S)
+    assert len(boxes) >= 10, (f"myths-and-facts.html: only {len(boxes)} myth boxes found; each should be "
+                              '!!! info "Fact: ..." with "The myth: ..." as its first line')
+    problems = []
+    for title, first in boxes:
+        if not plain(title).startswith("Fact: "):
+            problems.append(f"title does not lead with the fact: '{plain(title)[:60]}'")
+        if not plain(first).startswith("The myth: "):
+            problems.append(f"'{plain(title)[:40]}': the first line does not name the myth: '{plain(first)[:60]}'")
+        if re.search(r"<(strong|b)>", first):
+            problems.append(f"'{plain(title)[:40]}': the myth is in bold")
+    assert not re.search(r"<strong>\s*(Myth|Fact)", text), "myths-and-facts.html: a bold 'Myth'/'Fact' label is back"
+    assert not problems, "docs/myths-and-facts.md:\n" + "\n".join(problems)
+
+
+def test_no_table_has_an_empty_header(site):
+    problems = []
+    for page_name in NAV_PAGES:
+        for i, table in enumerate(re.findall(r"<table\b.*?</table>", built(site, page_name), re.S)):
+            heads = re.findall(r"<th\b[^>]*>(.*?)</th>", table, re.S)
+            if any(not plain(h) for h in heads):
+                problems.append(f"{page_name} table {i + 1}: a column header with no text: {[plain(h) for h in heads]}")
+    assert not problems, "\n".join(problems) + "\nGive every header cell a word (the Markdown table's first row)."
+
+
+GLOSSARY_LETTERS = """() => {
+  const nav = document.querySelector('article nav.guide-page-contents');
+  const links = nav ? [...nav.querySelectorAll('a')] : [];
+  const heads = [...document.querySelectorAll('article h2')].filter(h => /^[A-Z]$/.test(h.textContent.replace('¶', '').trim()));
+  const terms = heads.map(h => {
+    const out = [];
+    for (let el = h.nextElementSibling; el && el.tagName !== 'H2'; el = el.nextElementSibling)
+      if (el.tagName === 'DL') out.push(...[...el.querySelectorAll('dt')].map(dt => dt.textContent.trim()));
+    return {letter: h.textContent.replace('¶', '').trim(), id: h.id, terms: out};
+  });
+  const first = document.querySelector('article h2');
+  return {
+    nav: !!nav,
+    beforeFirstH2: !!nav && !!(nav.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING),
+    links: links.map(a => {
+      const r = a.getBoundingClientRect();
+      return {text: a.textContent.trim(), href: a.getAttribute('href'), w: r.width, h: r.height,
+              right: r.right};
+    }),
+    width: document.documentElement.clientWidth,
+    rows: new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size,
+    terms,
+  };
+}"""
+
+
+def test_glossary_has_a_to_z_letter_links_a_finger_can_hit(server, new_tab):
+    """On a 360 px phone the glossary opens with one link per letter that has
+    terms, in A to Z order, each at least 44 x 44 px, each landing on its
+    letter's heading; the terms under each letter start with it."""
+    page = new_tab(width=360, height=740).goto(server + "glossary.html").page
+    g = page.evaluate(GLOSSARY_LETTERS)
+    assert g["terms"], "glossary.html has no letter headings (## A, ## B, ...): docs/glossary.md is not A to Z"
+    assert g["nav"] and g["beforeFirstH2"], "glossary.html: no row of letter links before the first letter"
+    letters = [t["letter"] for t in g["terms"]]
+    problems = []
+    if letters != sorted(letters):
+        problems.append(f"letter headings out of order: {letters}")
+    for t in g["terms"]:
+        if not t["terms"]:
+            problems.append(f"letter {t['letter']} has no terms")
+        wrong = [term for term in t["terms"] if not term.upper().startswith(t["letter"])]
+        if wrong:
+            problems.append(f"under {t['letter']}: {wrong}")
+    if [(link["text"], link["href"]) for link in g["links"]] != [(t["letter"], "#" + t["id"]) for t in g["terms"]]:
+        problems.append(f"the letter links {[link['text'] for link in g['links']]} do not match the letter "
+                        f"headings {letters}")
+    small = [f"{link['text']} ({link['w']:.0f} x {link['h']:.0f} px)" for link in g["links"]
+             if link["w"] < 44 or link["h"] < 44]
+    if small:
+        problems.append(f"letter links under 44 x 44 px: {small}")
+    if any(link["right"] > g["width"] + 1 for link in g["links"]):
+        problems.append("letter links run past the screen's edge")
+    if g["rows"] > 5:
+        problems.append(f"the letters take {g['rows']} rows: they should wrap as a row of boxes, not a list")
+    assert not problems, "glossary.html (docs/glossary.md, guide.css 'Glossary, A to Z'):\n" + "\n".join(problems)
+
+
+QUESTIONS = """() => {
+  const article = document.querySelector('article');
+  const items = [...article.querySelectorAll('li.task-list-item')].map(li => {
+    const box = li.querySelector('input[type=checkbox]');
+    const r = box ? box.getBoundingClientRect() : null;
+    const marker = getComputedStyle(li, '::marker');
+    return {box: !!r && r.width > 4 && r.height > 4, display: getComputedStyle(li).display,
+            listStyle: getComputedStyle(li).listStyleType, marker: marker.content,
+            increment: getComputedStyle(li).counterIncrement};
+  });
+  // Elements inside the article that would restart the count part-way.
+  const resets = [...article.querySelectorAll('*')].filter(el => /guide-question/.test(getComputedStyle(el).counterReset))
+      .map(el => el.tagName + '.' + el.className);
+  return {items, resets, articleReset: getComputedStyle(article).counterReset};
+}"""
+
+
+def test_questions_are_numbered_on_screen_and_keep_their_boxes_on_paper(server, new_tab):
+    """On screen the questions are numbered 1, 2, 3 ... across the page (the
+    list marker shows one counter that only the article starts) and no box
+    that cannot be ticked is shown (axe finds no unnamed control); in print
+    (the handout) each question has its tick box and no number."""
+    screen = new_tab(width=390, height=844).goto(server + "questions-to-ask.html").page
+    q = screen.evaluate(QUESTIONS)
+    items = q["items"]
+    assert len(items) >= 20, f"questions-to-ask.html: only {len(items)} questions found"
+    problems = []
+    if any(i["box"] for i in items):
+        problems.append("tick boxes that cannot be ticked are shown")
+    if q["articleReset"] != "guide-question 0" or q["resets"]:
+        problems.append(f"the question count is not started once for the page: article {q['articleReset']}, "
+                        f"inside it {q['resets']}")
+    unnumbered = [n for n, i in enumerate(items, 1)
+                  if i["display"] != "list-item" or i["listStyle"] == "none"
+                  or "counter(guide-question)" not in i["marker"] or i["increment"] != "guide-question 1"]
+    if unnumbered:
+        problems.append(f"questions {unnumbered[:5]} are not numbered by the page's count: {items[unnumbered[0] - 1]}")
+    unnamed = [v for v in run_axe(screen) if v["id"] in ("label", "aria-hidden-focus", "nested-interactive")]
+    if unnamed:
+        problems.append(f"axe: {unnamed}")
+    assert not problems, "questions-to-ask.html on screen (guide.css 'Questions to ask, on screen'):\n" + \
+        "\n".join(problems)
+    paper = new_tab(width=794, height=1123, media="print").goto(server + "questions-to-ask.html").page
+    items = paper.evaluate(QUESTIONS)["items"]
+    assert all(i["box"] for i in items), "questions-to-ask.html in print: a question has no tick box"
+    assert all(i["listStyle"] == "none" for i in items), \
+        "questions-to-ask.html in print: the screen's numbers are printed beside the tick boxes"
+
+
+def test_handout_pdf_is_linked_from_start_here_and_questions(site):
+    """Start here and Questions to ask link the handout PDF (extra.pdf.handout),
+    on screen only (its paragraph is left out of print), and the file is there."""
+    handout = guide_config.load()["extra"]["pdf"]["handout"]
+    assert (site / handout).is_file(), f"the build wrote no {handout} (extra.pdf.handout in mkdocs.yml)"
+    for page_name in ("index.html", "questions-to-ask.html"):
+        text = built(site, page_name)
+        links = re.findall(r'<p class="print-site-plugin-ignore">[^<]*<a ([^>]*data-guide-pdf="handout"[^>]*)>', text)
+        assert links, (f"{page_name}: no screen-only link to the handout (a paragraph with class "
+                       f"print-site-plugin-ignore holding <a data-guide-pdf=\"handout\" ...>)")
+        hrefs = [re.search(r'href="([^"]*)"', a).group(1) for a in links]
+        assert all(h == handout for h in hrefs), \
+            f"{page_name}: the handout link points at {hrefs}, not {handout} (extra.pdf.handout)"
