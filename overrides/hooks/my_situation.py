@@ -87,17 +87,6 @@ def fit_attr(fits, questions):
     return "|".join(out)
 
 
-def fits(attr, answers):
-    """Whether an item with data-ms-fit `attr` shows for answers (a dict):
-    the same test as my-situation.js, for the hook's own checks."""
-    if not attr:
-        return True
-    for alt in attr.split("|"):
-        if all(answers[q] in vals.split(",") for q, vals in (p.split(":") for p in alt.split(";"))):
-            return True
-    return False
-
-
 def fit(attr):
     return f' data-ms-fit="{esc(attr)}"' if attr else ""
 
