@@ -328,7 +328,8 @@ def test_handout_pdf_is_linked_from_start_here_and_questions(site):
     assert (site / handout).is_file(), f"the build wrote no {handout} (extra.pdf.handout in mkdocs.yml)"
     for page_name in ("index.html", "questions-to-ask.html"):
         text = built(site, page_name)
-        links = re.findall(r'<p class="print-site-plugin-ignore">[^<]*<a ([^>]*data-guide-pdf="handout"[^>]*)>', text)
+        links = [a for para in re.findall(r'<p class="print-site-plugin-ignore">(.*?)</p>', text, re.S)
+                 for a in re.findall(r'<a ([^>]*data-guide-pdf="handout"[^>]*)>', para)]
         assert links, (f"{page_name}: no screen-only link to the handout (a paragraph with class "
                        f"print-site-plugin-ignore holding <a data-guide-pdf=\"handout\" ...>)")
         hrefs = [re.search(r'href="([^"]*)"', a).group(1) for a in links]
