@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Build everything: the site into site/, then the PDF of the whole guide and
-the "Questions to ask" handout into it.
+"""Build everything: the site into site/, then the PDF of the whole guide, its
+large-print edition and the "Questions to ask" handout into it, and the site
+once more so that its PDF links show each file's pages and size.
 
     python3 scripts/build.py [-f OVERLAY.yml] [--paper a4|letter] [--site-dir DIR] [--no-pdf]
 
@@ -48,6 +49,8 @@ SITE_SIGNATURE = ("index.html", "sitemap.xml", "assets", "content-security-polic
 # older DevTools export's).
 BROWSER_LEFTOVERS = ("playwright_chromiumdev_profile-*", "guide-pdf-chromium-*")
 STALE_AFTER = 120  # seconds: a folder younger than this may be about to be used
+# The PDFs' pages and sizes, for the site's PDF links (overrides/hooks/print_page.py).
+FACTS_VARIABLE = "GUIDE_PDF_FACTS"
 
 
 class BuildError(Exception):
@@ -284,7 +287,7 @@ def read_config(config_file):
     pdf = cfg.extra.get("pdf") or {}
     return {
         "docs_dir": pathlib.Path(cfg["docs_dir"]).resolve(),
-        "pdf_files": [str(pdf[k]) for k in ("file", "handout") if pdf.get(k)],
+        "pdf_files": [str(pdf[k]) for k in ("file", "large_print", "handout") if pdf.get(k)],
     }
 
 
@@ -330,6 +333,37 @@ def _cannot_write(err, folder):
                       "folder you can write to, or make that folder writable.")
 
 
+def _mkdocs(config_file, folder, facts=None):
+    """mkdocs build --strict into folder; facts: the PDFs' pages and sizes
+    for the links (overrides/hooks/print_page.py reads $GUIDE_PDF_FACTS)."""
+    # No --quiet: it hides warnings from MkDocs' count, and --strict then
+    # lets a broken link through.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
+           "--config-file", str(config_file), "--site-dir", str(folder)]
+    # The theme prints an end-of-life notice whenever `mkdocs` runs as a
+    # program, unless this is set: the one place it is.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop(FACTS_VARIABLE, None)
+    if facts:
+        env[FACTS_VARIABLE] = json.dumps(facts, sort_keys=True)
+    if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:
+        raise BuildError("see the messages above")
+
+
+def pdf_facts(paths):
+    """{file name: {"pages": N, "bytes": N}} of the PDFs (unreadable ones left out)."""
+    from pypdf import PdfReader
+
+    facts = {}
+    for path in paths:
+        try:
+            facts[path.name] = {"pages": len(PdfReader(str(path)).pages),
+                                "bytes": path.stat().st_size}
+        except Exception as err:  # a damaged file: its link shows no figures
+            print(f"note: could not read {path.name} ({err}); its link shows no page count")
+    return facts
+
+
 def build(config_file, site_dir, paper="a4", pdf=True, settings=None):
     """Build into a temporary folder, then swap it in. Returns 0 on success."""
     settings = settings or {}
@@ -347,37 +381,56 @@ def build(config_file, site_dir, paper="a4", pdf=True, settings=None):
     old = None
     try:
         started = time.monotonic()
-        # No --quiet: it hides warnings from MkDocs' count, and --strict then
-        # lets a broken link through.
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(config_file), "--site-dir", str(work)]
-        # The theme prints an end-of-life notice whenever `mkdocs` runs as a
-        # program, unless this is set: the one place it is.
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-        if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:
-            raise BuildError("see the messages above")
-        report["site_seconds"] = round(time.monotonic() - started, 2)
-        print(f"site: built in {report['site_seconds']} s")
         if pdf:
+            # The PDF links show each file's pages and size, known only once
+            # the PDFs exist: build, print the PDFs, keep them aside, and
+            # build the site again with their figures ($GUIDE_PDF_FACTS, read
+            # by overrides/hooks/print_page.py). The PDFs never depend on the
+            # figures (the links are not printed), so they stay valid.
+            _mkdocs(config_file, work)
+            report["site_seconds"] = round(time.monotonic() - started, 2)
+            print(f"site: built in {report['site_seconds']} s")
             import export_pdf
             started = time.monotonic()
             try:
-                written = export_pdf.export(work, config_file, paper)
+                written = export_pdf.export(work, config_file, paper, large_print=True)
             except export_pdf.ExportError as err:
                 raise BuildError(f"PDF export: {err}") from None
             report["pdf_seconds"] = round(time.monotonic() - started, 2)
             report["pdf_files"] = {p.name: p.stat().st_size for p in written}
+            facts = pdf_facts(written)
             for p in written:
-                print(f"pdf: {p.name} ({p.stat().st_size // 1024} KiB, {paper})")
+                print(f"pdf: {p.name} ({facts[p.name]['pages']} pages, "
+                      f"{p.stat().st_size // 1024} KiB, {paper})")
             print(f"pdf: printed in {report['pdf_seconds']} s")
+            hold = pathlib.Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-{os.getpid()}-pdf-",
+                                                 dir=site_dir.parent))
+            try:
+                for p in written:
+                    os.replace(p, hold / p.name)
+                started = time.monotonic()
+                _mkdocs(config_file, work, facts)
+                report["site_again_seconds"] = round(time.monotonic() - started, 2)
+                print(f"site: built again with the PDFs' pages and sizes in "
+                      f"{report['site_again_seconds']} s")
+                for p in written:
+                    os.replace(hold / p.name, work / p.name)
+            finally:
+                shutil.rmtree(hold, ignore_errors=True)
         else:
             carried = []
             for name in settings.get("pdf_files", []):
-                if (site_dir / name).is_file() and not (work / name).exists():
-                    shutil.copy2(site_dir / name, work / name)
-                    carried.append(name)
+                if (site_dir / name).is_file():
+                    carried.append(site_dir / name)
+            facts = pdf_facts(carried)
+            _mkdocs(config_file, work, facts)
+            report["site_seconds"] = round(time.monotonic() - started, 2)
+            print(f"site: built in {report['site_seconds']} s")
+            for path in carried:
+                if not (work / path.name).exists():
+                    shutil.copy2(path, work / path.name)
             if carried:
-                print(f"pdf: kept the last build's {', '.join(carried)} (--no-pdf)")
+                print(f"pdf: kept the last build's {', '.join(p.name for p in carried)} (--no-pdf)")
             elif settings.get("pdf_files"):
                 print("pdf: none made (--no-pdf), so the site's 'Download the PDF' links will "
                       "not work until a full build (without --no-pdf)")

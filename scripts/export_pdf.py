@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Print the guide to PDF with headless Chromium: the whole guide from the
-print page, and one page (extra.pdf.handout_page) as a short handout.
+print page, the same in large print (extra.pdf.large_print), and one page
+(extra.pdf.handout_page) as a short handout.
 
     python3 scripts/export_pdf.py [SITE_DIR] [--paper a4|letter] [-f CONFIG]
 
@@ -16,10 +17,17 @@ print pass, reading the headings) has a deadline; past it the browser is
 killed and ExportError names the step.
 
 What the export adds to what print.css does:
-- every collapsed block opened, and a footer with the title and "Page N of M";
-- page numbers in the contents list: printed once, the link targets' pages
-  are read back and written into the list, then printed again (at most
-  three passes, until they stop changing);
+- every collapsed block opened; a class on <html> that print.css reads:
+  guide-pdf-book (the whole guide), guide-large-print (and its body size),
+  guide-handout (the handout's compact layout);
+- page numbers in the contents list, and "(see page N)" after each link to
+  another chapter: printed once, the link targets' pages are read back and
+  written into the page, then printed again until they stop changing;
+- a chapter starts on a new page, unless the page before it would be less
+  than 40% full (RUN_ON): then it follows on that page, under a rule;
+- a running footer, drawn after printing (guidekit.pdf.stamp_footers, as
+  artifacts): the chapter's number and name (the handout: its one line of
+  disclaimer and sources) and "Page N of M"; none on the cover;
 - after printing, guidekit.pdf sets the metadata, repairs the bookmarks'
   titles, rewrites links to local files and renumbers the structure tree's
   IDs, so the same site always gives the same PDF apart from its dates.
@@ -40,7 +48,10 @@ MARGINS = {"top": "0.63in", "bottom": "0.71in", "left": "0.63in", "right": "0.63
 # Seconds each step may take before the browser is killed. Generous: on a
 # busy two-core machine the whole guide prints in a few seconds a pass.
 DEADLINES = {"launch": 30, "load": 60, "prepare": 60, "print": 120, "read": 30, "close": 15}
-MAX_PASSES = 3
+MAX_PASSES = 5
+# A chapter follows on the page before it when that page is filled less than
+# this (a fraction of the text area's height), instead of leaving it so empty.
+RUN_ON = 0.4
 
 
 class ExportError(browser.BrowserError):
@@ -51,19 +62,29 @@ class NoChromiumError(ExportError):
     """No Chromium to print with (the HTML site is complete without it)."""
 
 
-# Run in the page before printing: open every collapsed block, drop the corner
-# page number of print.css (the PDF has its own footer), wait for images and
-# fonts.
+# Run in the page before printing: open every collapsed block, mark the
+# edition on <html> for print.css, drop the corner page number of print.css
+# (the PDF gets its own footer), wait for images and fonts. A constructed
+# style sheet: no inline <style>, which a strict policy would block.
 PREPARE = """
-async () => {
+async (classes) => {
   document.querySelectorAll('details').forEach(d => d.open = true);
-  const style = document.createElement('style');
-  style.textContent = '@page { @bottom-right { content: none } }';
-  document.head.appendChild(style);
+  document.documentElement.classList.add(...classes);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync('@page { @bottom-right { content: none } @bottom-left { content: none } }');
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   await Promise.all([document.fonts.ready, ...Array.from(document.images)
     .filter(i => !i.complete).map(i => new Promise(r => { i.onload = i.onerror = r; }))]);
   return true;
 }
+"""
+
+# The chapters of the print page: [{id of its h1, footer label}], in order.
+CHAPTERS = """
+() => Array.from(document.querySelectorAll('section.print-page[data-chapter]')).map(s => {
+  const h1 = s.querySelector('h1[id]');
+  return {section: s.id, heading: h1 ? h1.id : s.id, label: s.dataset.chapter};
+})
 """
 
 # The headings' text as the reader sees it (for the bookmarks' titles).
@@ -75,17 +96,33 @@ HEADINGS = """
 })
 """
 
-# Write page numbers into the contents list (print.css shows data-page).
-# Returns how many changed, so the caller knows when they have settled.
-SET_TOC_PAGES = """
-(pages) => {
+# Write page numbers into the contents list (print.css shows data-page) and
+# after each link to another chapter (data-see-page: "(see page N)"), and
+# let the chapters named in runOn follow on the page before them. Returns
+# how many changed, so the caller knows when they have settled.
+SET_PAGES = """
+([pages, runOn]) => {
   let changed = 0;
-  document.querySelectorAll('#print-page-toc a[href^="#"]').forEach(a => {
-    const page = pages[decodeURIComponent(a.getAttribute('href').slice(1))];
-    if (page !== undefined && a.dataset.page !== String(page)) {
-      a.dataset.page = String(page);
+  const set = (a, key, page) => {
+    if (page !== undefined && a.dataset[key] !== String(page)) {
+      a.dataset[key] = String(page);
       changed += 1;
     }
+  };
+  document.querySelectorAll('#print-page-toc a[href^="#"]').forEach(a => {
+    set(a, 'page', pages[decodeURIComponent(a.getAttribute('href').slice(1))]);
+  });
+  document.querySelectorAll('section.print-page a[href^="#"]').forEach(a => {
+    if (a.closest('.footnote, .headerlink, sup, #print-page-toc') || a.classList.contains('headerlink')) return;
+    const id = decodeURIComponent(a.getAttribute('href').slice(1));
+    const target = document.getElementById(id);
+    const here = a.closest('section.print-page'), there = target && target.closest('section.print-page');
+    if (!there || there === here) return;
+    set(a, 'seePage', pages[id] !== undefined ? pages[id] : pages[there.id]);
+  });
+  runOn.forEach(id => {
+    const s = document.getElementById(id);
+    if (s && !s.classList.contains('guide-run-on')) { s.classList.add('guide-run-on'); changed += 1; }
   });
   return changed;
 }
@@ -105,6 +142,29 @@ def settings(config_file):
         keywords = [keywords]
     inst = cfg.extra.get("institution") or {}
     title = cfg.plugins["print-site"].config.get("print_page_title")
+    handout_page = str(extra_pdf["handout_page"])
+    # The handout page's chapter number, as overrides/hooks/print_page.py
+    # counts them: the nav's pages that the print page holds.
+    from mkdocs_print_site_plugin.exclude import exclude
+
+    left_out = list(cfg.plugins["print-site"].config.get("exclude") or [])
+    chapters = [md for md in config.nav_pages(config_file) if not exclude(md, left_out)]
+    chapter = f"chapter {chapters.index(handout_page) + 1} of the full guide" \
+        if handout_page in chapters else "the full guide"
+    handout_footer = " ".join(str(extra_pdf.get("handout_footer") or "").split())
+    jobs = [
+        # mode "book": the print page, chapter footers; "handout": one page
+        {"page": config.print_page(config_file), "file": extra_pdf["file"], "title": title,
+         "mode": "book", "classes": ["guide-pdf", "guide-pdf-book"]},
+        {"page": config.html_name(handout_page), "file": extra_pdf["handout"],
+         "title": f"{extra_pdf['handout_title']} - {title}", "mode": "handout",
+         "classes": ["guide-pdf", "guide-handout"],
+         "footer": f"{handout_footer} Sources: listed in {chapter}.".strip()},
+    ]
+    if extra_pdf.get("large_print"):
+        jobs.append({"page": config.print_page(config_file), "file": extra_pdf["large_print"],
+                     "title": f"{title} (large print)", "mode": "book", "large": True,
+                     "classes": ["guide-pdf", "guide-pdf-book", "guide-large-print"]})
     return {
         "title": title,
         "print_page": config.print_page(config_file),
@@ -113,18 +173,14 @@ def settings(config_file):
         "language": cfg.theme.get("language") or "en",
         "site_url": cfg.site_url or "",
         "keywords": [str(k) for k in keywords],
-        "jobs": [
-            # (page to print, file to write, PDF title, footer title)
-            (config.print_page(config_file), extra_pdf["file"], title, title),
-            (config.html_name(extra_pdf["handout_page"]), extra_pdf["handout"],
-             f"{extra_pdf['handout_title']} - {title}", extra_pdf["handout_title"]),
-        ],
+        "jobs": jobs,
     }
 
 
-def _print_page(c, source, footer_title, paper):
-    """Load one page in a fresh context, print it (contents page numbers
-    settled) and return (pdf bytes, headings)."""
+def _print_page(c, source, job, paper):
+    """Load one page in a fresh context, print it (page numbers settled, see
+    the module's docstring) and return (pdf bytes, headings, footer labels:
+    one per page, None for none)."""
     from guidekit import pdf
 
     name = source.name
@@ -154,24 +210,32 @@ def _print_page(c, source, footer_title, paper):
             page.goto(source.as_uri(), wait_until="load", timeout=(DEADLINES["load"] + 10) * 1000)
         with c.step(f"preparing {name} (opening collapsed blocks, waiting for fonts and images)",
                     DEADLINES["prepare"]):
-            page.evaluate(PREPARE)
+            page.evaluate(PREPARE, job["classes"])
+            chapters = page.evaluate(CHAPTERS) if job["mode"] == "book" else []
         check_refused()
         options = dict(width=f"{width}in", height=f"{height}in", margin=MARGINS,
                        print_background=True, prefer_css_page_size=False,
-                       display_header_footer=True, header_template="<span></span>",
-                       footer_template=pdf.footer(footer_title), tagged=True, outline=True)
-        # The contents list gets its page numbers from the printed PDF's link
-        # targets; print again until they stop changing.
+                       display_header_footer=False, tagged=True, outline=True)
+        # The contents list and the links to other chapters get their page
+        # numbers from the printed PDF's link targets, and a chapter after a
+        # nearly empty page follows on it; print again until nothing changes.
+        run_on = []
         for n in range(1, MAX_PASSES + 2):
             with c.step(f"printing {name}, pass {n}", DEADLINES["print"]):
                 data = page.pdf(**options)
             if n > MAX_PASSES:
-                print(f"warning: {name}: the contents list's page numbers did not settle "
-                      f"after {MAX_PASSES} passes", file=sys.stderr)
+                print(f"warning: {name}: the page numbers did not settle after {MAX_PASSES} "
+                      "passes", file=sys.stderr)
                 break
-            with c.step(f"writing page numbers into the contents of {name}, pass {n}",
-                        DEADLINES["read"]):
-                changed = page.evaluate(SET_TOC_PAGES, pdf.destination_pages(data))
+            pages = pdf.destination_pages(data)
+            if chapters:
+                fill = pdf.page_fill(data)
+                for ch in chapters[1:]:
+                    start = pages.get(ch["heading"])
+                    if start and start > 2 and fill[start - 2] < RUN_ON and ch["section"] not in run_on:
+                        run_on.append(ch["section"])
+            with c.step(f"writing page numbers into {name}, pass {n}", DEADLINES["read"]):
+                changed = page.evaluate(SET_PAGES, [pages, run_on])
             if not changed:
                 break
         with c.step(f"reading the headings of {name}", DEADLINES["read"]):
@@ -183,20 +247,76 @@ def _print_page(c, source, footer_title, paper):
                 context.close()
         except browser.BrowserError:
             pass  # the browser is closed (or killed) right after anyway
-    return data, headings
+    count = pdf.page_count(data)
+    if job["mode"] == "book":
+        # Each page names the chapter it is in: the last one that starts on
+        # or before it. The cover has no footer; the contents pages the title.
+        labels = [None] + [job["title"]] * (count - 1)
+        pages = pdf.destination_pages(data)
+        for ch in chapters:
+            start = pages.get(ch["heading"])
+            if start:
+                labels[start - 1:] = [ch["label"]] * (count - start + 1)
+    else:
+        labels = [job.get("footer") or job["title"]] * count
+    return data, headings, labels
 
 
-def export(site_dir, config_file=ROOT / "mkdocs.yml", paper="a4"):
-    """Write the guide PDF and the handout into site_dir; return their paths.
-    Raises ExportError (NoChromiumError when there is no browser) naming
-    the step that failed."""
+FOOTER_SHEET = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+@page {{ size: {w}in {h}in; margin: 0 }}
+html, body {{ margin: 0; padding: 0 }}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, "DejaVu Sans", sans-serif;
+  font-size: {size}pt; color: #333 }}
+.p {{ position: relative; height: {h}in; width: {w}in; overflow: hidden; break-after: page }}
+.p:last-child {{ break-after: auto }}
+.f {{ position: absolute; left: {side}; right: {side}; bottom: {bottom}; display: flex;
+  justify-content: space-between; gap: 6mm; align-items: baseline; border-top: 0.5pt solid #999;
+  padding-top: 1.6mm }}
+.n {{ white-space: nowrap }}
+</style></head><body>{pages}</body></html>"""
+
+
+def _footer_sheet(c, labels, paper, large=False):
+    """A PDF of blank pages, each with its footer (label and "Page N of M")
+    or nothing, drawn onto the printed pages by guidekit.pdf.stamp_footers."""
+    from html import escape
+
+    width, height = PAPER[paper]
+    total = len(labels)
+    pages = "".join(
+        '<div class="p">' + ("" if label is None else
+                             f'<div class="f"><span>{escape(label)}</span>'
+                             f'<span class="n">Page {i} of {total}</span></div>') + "</div>"
+        for i, label in enumerate(labels, start=1))
+    doc = FOOTER_SHEET.format(w=width, h=height, size=11 if large else 9, side=MARGINS["left"],
+                              bottom="7mm", pages=pages)
+    with c.step("drawing the running footers", DEADLINES["print"]):
+        context = c.browser.new_context()
+        try:
+            context.route(lambda url: not url.startswith(("data:", "about:")),
+                          lambda route: route.abort("blockedbyclient"))
+            tab = context.new_page()
+            tab.set_content(doc, wait_until="load")
+            return tab.pdf(width=f"{width}in", height=f"{height}in", print_background=False,
+                           prefer_css_page_size=True, margin={"top": "0", "bottom": "0",
+                                                              "left": "0", "right": "0"})
+        finally:
+            context.close()
+
+
+def export(site_dir, config_file=ROOT / "mkdocs.yml", paper="a4", large_print=False):
+    """Write the guide PDF and the handout into site_dir, and with
+    large_print the large-print guide (extra.pdf.large_print) after them;
+    return their paths. Raises ExportError (NoChromiumError when there is no
+    browser) naming the step that failed."""
     site_dir = pathlib.Path(site_dir).resolve()
     if paper not in PAPER:
         raise ExportError(f"unknown paper size '{paper}': use one of {', '.join(PAPER)}")
     cfg = settings(config_file)
-    for page, *_ in cfg["jobs"]:
-        if not (site_dir / page).exists():
-            raise ExportError(f"{site_dir / page} is missing: build the site first")
+    jobs = [j for j in cfg["jobs"] if large_print or not j.get("large")]
+    for job in jobs:
+        if not (site_dir / job["page"]).exists():
+            raise ExportError(f"{site_dir / job['page']} is missing: build the site first")
     try:
         binary = browser.chromium_path()
     except browser.BrowserError as err:
@@ -209,12 +329,14 @@ def export(site_dir, config_file=ROOT / "mkdocs.yml", paper="a4"):
     written = []
     try:
         with browser.Chromium(launch_timeout=DEADLINES["launch"], binary=binary) as c:
-            for page, name, title, footer_title in cfg["jobs"]:
-                data, headings = _print_page(c, site_dir / page, footer_title, paper)
+            for job in jobs:
+                data, headings, labels = _print_page(c, site_dir / job["page"], job, paper)
+                footers = _footer_sheet(c, labels, paper, large=job.get("large", False))
                 written.append(pdf.finish(
-                    data, site_dir / name, title=title, author=cfg["author"],
+                    data, site_dir / job["file"], title=job["title"], author=cfg["author"],
                     subject=cfg["subject"], language=cfg["language"], keywords=cfg["keywords"],
-                    headings=headings, site_url=cfg["site_url"], site_dir=site_dir))
+                    headings=headings, site_url=cfg["site_url"], site_dir=site_dir,
+                    footers=footers))
     except ExportError:
         raise
     except browser.BrowserError as err:
@@ -227,10 +349,12 @@ def main(argv=None):
     ap.add_argument("site", nargs="?", default=str(ROOT / "site"))
     ap.add_argument("--paper", choices=sorted(PAPER), default=os.environ.get("GUIDE_PAPER", "a4"))
     ap.add_argument("-f", "--config-file", default=str(ROOT / "mkdocs.yml"))
+    ap.add_argument("--no-large-print", action="store_true",
+                    help="leave out the large-print edition (extra.pdf.large_print)")
     args = ap.parse_args(argv)
     started = time.monotonic()
     try:
-        written = export(args.site, args.config_file, args.paper)
+        written = export(args.site, args.config_file, args.paper, large_print=not args.no_large_print)
     except ExportError as err:
         print(f"PDF export failed: {err}", file=sys.stderr)
         return 1

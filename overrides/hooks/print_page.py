@@ -29,10 +29,37 @@ the plugin (priority -10; plugins without a priority run at 0):
    get the chapter's prefix here, with the references to them inside the
    chapter (aria-labelledby, aria-describedby, aria-controls, for).
 
+6. Chapters (the nav's pages that the print page holds, not those in the
+   plugin's exclude) are numbered the same way everywhere (issue 14):
+   the menu (each nav page's title), the page's H1 (a number before its
+   text, on screen, on the print page and so in the PDF's bookmarks) and
+   the print page's contents list. The print page's chapter <section>s carry
+   data-chapter (number and menu title) for the PDF's running footer.
+7. Print-only adjustments to the pages: "Next:" lines and the sections
+   listed in extra.pdf.leave_out ("page.md#heading-id": web-only
+   instructions, notes for web staff) get the class print-site-plugin-ignore,
+   which print.css hides; the handout page (extra.pdf.handout_page) gets a
+   print-only block of fields to fill in (date, who I saw, next
+   appointment, medicines, contact numbers).
+8. The PDF links (overrides/partials/page-info.html) show each file's pages
+   and size. Those exist only after the PDF export, so scripts/build.py
+   builds the site, exports the PDFs, and builds the site again with
+   $GUIDE_PDF_FACTS (JSON: {file name: {"pages": N, "bytes": N}}); on_config
+   puts it in config.extra.pdf_facts. Without it the links show no figures.
+
+Priorities: on_config and on_nav at -10 (after the plugins, which read the
+nav first: the print-site plugin keeps the nav's items, not copies, so the
+numbered titles reach its print page too); on_page_content at 10, before
+the print-site plugin (0) keeps each page's HTML for the print page, so the
+print page has the same numbers and classes; on_post_build at -10, after the
+plugin wrote the print page.
+
 Each edit fails the build, naming it, when its pattern is no longer found
 (the plugin or the theme changed).
 """
 import html
+import json
+import os
 import pathlib
 import re
 
@@ -50,6 +77,17 @@ HEADING_NUMBER = " heading-number="
 CHAPTER = re.compile(r'<section class="print-page" id="([^"]+)"[^>]*>')
 ID = re.compile(r'\bid="([^"]+)"')
 REFERENCES = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls|for)="([^"]+)"')
+
+
+FACTS_VARIABLE = "GUIDE_PDF_FACTS"
+H1_OPEN = re.compile(r"<h1\b[^>]*>")
+NEXT_LINE = re.compile(r"<p>(<strong>Next:</strong>)")
+HANDOUT_FIELDS = [("Date", 1), ("Who I saw", 1), ("Next appointment", 1), ("My medicines", 2),
+                  ("Contact numbers", 2)]
+# Chapter number by the page's source file, and (number, menu title) by the
+# print page's section id; filled by on_nav for each build.
+_numbers = {}
+_sections = {}
 
 
 def page_name(config):
@@ -83,21 +121,27 @@ def chapters(text):
             for i, (name, body_start, _) in enumerate(starts)]
 
 
-def static_toc(text, leave_out=("Sources",)):
-    """A <ul> of each chapter's h1 and its h2s (h2s named in leave_out skipped)."""
+def _label(inner):
+    return html.unescape(re.sub(r"<[^>]+>|¶", "", inner).replace("&para;", "")).strip()
+
+
+def static_toc(text):
+    """A <ul> of the chapters (each chapter's h1, its number apart), one line
+    each with a dot leader; scripts/export_pdf.py writes the page numbers in
+    (data-page, shown by print.css)."""
     items = []
     for _, start, end in chapters(text):
-        heads = re.findall(r'<h([12]) id="([^"]+)"[^>]*>(.*?)</h\1>', text[start:end], re.S)
-        chapter, subs = None, []
-        for level, hid, inner in heads:
-            label = html.escape(html.unescape(re.sub(r"<[^>]+>|¶", "", inner).replace("&para;", "")).strip())
-            if level == "1" and chapter is None:
-                chapter = (hid, label)
-            elif level == "2" and label not in leave_out:
-                subs.append(f'<li><a href="#{hid}">{label}</a></li>')
-        if chapter:
-            sub = f'<ul>{"".join(subs)}</ul>' if subs else ""
-            items.append(f'<li><a href="#{chapter[0]}">{chapter[1]}</a>{sub}</li>')
+        m = re.search(r'<h1 id="([^"]+)"[^>]*>(.*?)</h1>', text[start:end], re.S)
+        if not m:
+            continue
+        hid, inner = m.groups()
+        number = re.search(r'<span class="guide-chapter-number">(.*?)</span>', inner)
+        title = _label(inner.replace(number.group(0), "") if number else inner)
+        num = (f'<span class="guide-print-toc__number">{html.escape(_label(number.group(1)))}</span> '
+               if number else "")
+        items.append(f'<li><a href="#{hid}">{num}<span class="guide-print-toc__title">'
+                     f'{html.escape(title)}</span><span class="guide-print-toc__dots" '
+                     f'aria-hidden="true"></span></a></li>')
     if not items:
         raise PluginError(f"print page: no chapter found for its contents list (overrides/hooks/"
                           f"print_page.py); {PLUGIN} has changed how it writes <section "
@@ -148,4 +192,129 @@ def on_post_build(config, **kwargs):
     text = _edit(text, "heading-number", re.compile(re.escape(HEADING_NUMBER)), " data-heading-number=")
     # 5. Unique ids; links inside the guide land.
     text = unique_ids(text)
+    # 6. Each chapter's number and menu title, for the PDF's running footer.
+    text = _edit(text, "chapter names", CHAPTER, _name_chapter)
     path.write_text(text, encoding="utf-8")
+
+
+def _name_chapter(m):
+    number, title = _sections.get(m.group(1), (None, None))
+    if number is None:
+        return m.group(0)
+    label = html.escape(f"{number}. {title}", quote=True)
+    return m.group(0)[:-1] + f' data-chapter="{label}">'
+
+
+@event_priority(-10)
+def on_config(config, **kwargs):
+    """The PDFs' pages and sizes, when scripts/build.py passes them (see 8.)."""
+    raw = os.environ.get(FACTS_VARIABLE, "").strip()
+    facts = {}
+    if raw:
+        try:
+            facts = json.loads(raw)
+        except ValueError as err:
+            raise PluginError(f"${FACTS_VARIABLE} is not JSON ({err}); scripts/build.py sets it: "
+                              "unset it to build without the PDFs' figures") from None
+    for name, fact in facts.items():
+        fact["label"] = facts_label(fact)
+    config.extra["pdf_facts"] = facts
+    return config
+
+
+def facts_label(fact):
+    """"PDF, 98 pages, 2.5 MB" (sizes in decimal units, as file managers show them)."""
+    size = int(fact.get("bytes", 0))
+    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
+    pages = int(fact.get("pages", 0))
+    return f"PDF, {pages} page{'s' if pages != 1 else ''}, {shown}"
+
+
+PDF_LINK = re.compile(r'(<a\b[^>]*\bhref="(?:[^"]*/)?([^"/]+\.pdf)"[^>]*>.*?</a>)(?!\s*<span class="guide-pdf-facts">)',
+                      re.S)
+
+
+def _pdf_facts(html_text, facts):
+    """After each link to one of the PDFs: its pages and size (see 8.)."""
+    def add(m):
+        fact = facts.get(m.group(2))
+        if not fact:
+            return m.group(0)
+        label = fact["label"]
+        if re.search(r"\bPDF\b", re.sub(r"<[^>]+>", "", m.group(1))):  # the link says PDF already
+            label = label.removeprefix("PDF, ")
+        return f'{m.group(1)} <span class="guide-pdf-facts">({html.escape(label)})</span>'
+    return PDF_LINK.sub(add, html_text)
+
+
+@event_priority(-10)
+def on_nav(nav, config, files, **kwargs):
+    """Number the chapters in nav order; the menu shows "N. Title" (see 6.)."""
+    from mkdocs_print_site_plugin.exclude import exclude
+    from mkdocs_print_site_plugin.urls import get_page_key
+
+    _numbers.clear()
+    _sections.clear()
+    # Only the pages the print page holds are chapters (an interactive page
+    # left out of print has no number, so the PDF's numbers have no gaps).
+    left_out = list(config.plugins["print-site"].config.get("exclude") or [])
+    printed = [page for page in nav.pages if not exclude(page.file.src_path, left_out)]
+    for number, page in enumerate(printed, start=1):
+        title = page.title
+        _numbers[page.file.src_uri] = number
+        _sections[get_page_key(page.url)] = (number, title)
+        if title and not title.startswith(f"{number}. "):
+            page.title = f"{number}. {title}"
+    return nav
+
+
+def _leave_out(config):
+    found = {}
+    for entry in (config.extra.get("pdf") or {}).get("leave_out") or []:
+        page, _, anchor = str(entry).partition("#")
+        if not anchor:
+            raise PluginError(f"extra.pdf.leave_out: '{entry}' names no heading; write it as "
+                              "page.md#heading-id (mkdocs.yml)")
+        found.setdefault(page, []).append(anchor)
+    return found
+
+
+def _hide_section(text, anchor, where):
+    m = re.search(rf'<h([1-6]) id="{re.escape(anchor)}"', text)
+    if not m:
+        raise PluginError(f"extra.pdf.leave_out: {where} has no heading with the id '{anchor}' "
+                          "(mkdocs.yml); correct or remove the entry")
+    level = int(m.group(1))
+    end = re.compile(rf'<h[1-{level}]\b|<div class="footnote"').search(text, m.end())
+    stop = end.start() if end else len(text)
+    return (text[:m.start()] + '<div class="print-site-plugin-ignore guide-web-only">'
+            + text[m.start():stop] + "</div>\n" + text[stop:])
+
+
+def handout_fields():
+    """The print-only block at the top of the handout (see 7.)."""
+    rows = "".join(
+        f'<div class="guide-handout-fields__row guide-handout-fields__row--{lines}">'
+        f'<span class="guide-handout-fields__label">{html.escape(label)}:</span>'
+        f'<span class="guide-handout-fields__line"></span></div>'
+        for label, lines in HANDOUT_FIELDS)
+    return (f'<div class="guide-handout-fields" role="group" aria-label="About this appointment">'
+            f'{rows}</div>')
+
+
+@event_priority(10)
+def on_page_content(html_text, page, config, files, **kwargs):
+    """Chapter number in the H1; print-only classes and blocks (see 6. and 7.)."""
+    number = _numbers.get(page.file.src_uri)
+    if number is not None and 'class="guide-chapter-number"' not in html_text:
+        html_text = H1_OPEN.sub(lambda m: m.group(0) + f'<span class="guide-chapter-number">'
+                                f'{number}.</span> ', html_text, count=1)
+    html_text = NEXT_LINE.sub(r'<p class="guide-next print-site-plugin-ignore">\1', html_text)
+    for anchor in _leave_out(config).get(page.file.src_uri, []):
+        html_text = _hide_section(html_text, anchor, page.file.src_uri)
+    if config.extra.get("pdf_facts"):
+        html_text = _pdf_facts(html_text, config.extra["pdf_facts"])
+    pdf = config.extra.get("pdf") or {}
+    if page.file.src_uri == pdf.get("handout_page"):
+        html_text = html_text.replace("</h1>", "</h1>" + handout_fields(), 1)
+    return html_text

@@ -3,13 +3,20 @@ work, no browser, so it can be tested on its own (tests/test_pdf.py).
 
 - destination_pages(): the page of each named destination (the contents
   list's page numbers come from these);
+- page_fill(), page_count(): how far down each page the printed content
+  reaches (the export lets a chapter follow on a nearly empty page);
 - finish(): metadata, language, viewer preferences, bookmark titles repaired,
-  links to local files turned into links to site_url (or dropped), and the
-  structure tree's IDs renumbered, so the same site gives the same PDF but
-  for its dates.
+  links to local files turned into links to site_url (or dropped), the
+  running footers drawn (stamp_footers), the structure tree's IDs
+  renumbered (so the same site gives the same PDF but for its dates), and
+  what PDF/UA-1 asks that Chromium's tagged output lacks (make_accessible):
+  XMP metadata naming PDF/UA part 1, a RoleMap for the tags PDF 1.7 does not
+  define, /Alt on every Figure, an LBody in every list item, /Contents on
+  every link annotation, and tab order by structure.
 
 Only pypdf's public API is used (PdfWriter.root_object, viewer_preferences,
-page_mode, add_metadata).
+page_mode, add_metadata, xmp_metadata, PageObject.merge_page and
+replace_contents, ContentStream.operations, PdfObject.clone).
 """
 import io
 import os
@@ -18,10 +25,21 @@ from html import escape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject,
-                           TextStringObject)
+from pypdf.generic import (ArrayObject, ContentStream, DictionaryObject, IndirectObject,
+                           NameObject, NumberObject, TextStringObject)
 
 CREATOR = "MkDocs, Material for MkDocs, Chromium"
+# The page margins the export prints with (points), for page_fill.
+TOP_MARGIN = 0.63 * 72
+BOTTOM_MARGIN = 0.71 * 72
+# The structure types of PDF 1.7 (ISO 32000-1, 14.8.4); any other a file uses
+# must be mapped to one of them (PDF/UA-1, 7.1). Chromium writes these two
+# PDF 2.0 types for <strong> and <em>.
+STANDARD_TYPES = set("""Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct
+Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note
+Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form""".split())
+ROLE_MAP = {"Strong": "Span", "Em": "Span", "Mark": "Span", "Sub": "Span", "Title": "H1",
+            "FENote": "Note", "Aside": "Div"}
 
 
 def footer(title):
@@ -43,6 +61,225 @@ def destination_pages(pdf_bytes):
         except Exception:  # a destination on no page: not a contents entry
             continue
     return pages
+
+
+def page_count(pdf_bytes):
+    return len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+
+
+def page_fill(pdf_bytes):
+    """For each page, how far down its text area the content reaches (0 to
+    1): the lowest text or image above the bottom margin (boxes are left
+    out: Chromium paints each page's white background as one)."""
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    fills = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        low = [height]
+
+        def text(t, cm, tm, font, size):
+            if t.strip():
+                low.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+        def operand(op, args, cm, tm):
+            if op == b"Do":  # an image: the unit square under the matrix
+                low.append(cm[5] + min(cm[3], 0))
+
+        page.extract_text(visitor_text=text, visitor_operand_before=operand)
+        area = height - TOP_MARGIN - BOTTOM_MARGIN
+        lowest = min([y for y in low if y >= BOTTOM_MARGIN - 2] or [height])
+        fills.append(max(0.0, min(1.0, (height - TOP_MARGIN - lowest) / area)))
+    return fills
+
+
+def stamp_footers(writer, sheet_bytes):
+    """Draw each page of sheet_bytes (blank but for a footer) over the same
+    page of writer, marked as a pagination artifact (not part of the text a
+    screen reader reads)."""
+    sheet = PdfWriter(clone_from=PdfReader(io.BytesIO(sheet_bytes)))
+    if len(sheet.pages) != len(writer.pages):
+        raise ValueError(f"the footer sheet has {len(sheet.pages)} pages, the PDF "
+                         f"{len(writer.pages)}")
+    for page, footer in zip(writer.pages, sheet.pages):
+        content = ContentStream(footer.get_contents(), sheet)
+        ops = content.operations
+        if not ops:
+            continue
+        props = DictionaryObject({NameObject("/Type"): NameObject("/Pagination"),
+                                  NameObject("/Subtype"): NameObject("/Footer")})
+        content.operations = ([([NameObject("/Artifact"), props], b"BDC")] + ops + [([], b"EMC")])
+        footer.replace_contents(content)
+        page.merge_page(footer)
+        page.compress_content_streams()  # merge_page leaves them uncompressed
+
+
+def _kids(node):
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    if isinstance(kids, IndirectObject) and isinstance(kids.get_object(), list):
+        kids = kids.get_object()
+    return list(kids) if isinstance(kids, list) else [kids]
+
+
+def _elements(tree):
+    """(reference, element) of every structure element, in document order."""
+    found, stack = [], list(reversed(_kids(tree)))
+    while stack:
+        kid = stack.pop()
+        if not isinstance(kid, IndirectObject):
+            continue  # marked-content ids and direct references
+        node = kid.get_object()
+        if isinstance(node, dict) and node.get("/Type") in (None, "/StructElem") and "/S" in node:
+            found.append((kid, node))
+            stack.extend(reversed(_kids(node)))
+    return found
+
+
+def _text_of(element):
+    """The /Alt or /ActualText of an element or of the first descendant that has one."""
+    stack = [element]
+    while stack:
+        node = stack.pop(0)
+        for key in ("/Alt", "/ActualText"):
+            if node.get(key):
+                return str(node[key])
+        stack.extend(k.get_object() for k in _kids(node) if isinstance(k, IndirectObject)
+                     and isinstance(k.get_object(), dict) and "/S" in k.get_object())
+    return ""
+
+
+XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{keywords}</pdf:Keywords>
+   <xmp:CreatorTool>{creator}</xmp:CreatorTool>
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+def make_accessible(writer, *, title, author, subject, language, keywords):
+    """What PDF/UA-1 asks that Chromium's tagged PDF lacks (see the module's
+    docstring). Returns what it changed, by kind, for the tests and reports."""
+    changed = {"rolemap": 0, "figure_alt": 0, "figure_regrouped": 0, "lbody": 0,
+               "link_contents": 0}
+    writer.xmp_metadata = XMP.format(
+        title=escape(title), author=escape(author), subject=escape(subject),
+        language=escape(language), keywords=escape(keywords), creator=escape(CREATOR)).encode()
+    for page in writer.pages:
+        if page.get("/Annots"):
+            page[NameObject("/Tabs")] = NameObject("/S")
+    tree = writer.root_object.get("/StructTreeRoot")
+    if tree is None:
+        return changed
+    tree = tree.get_object()
+    elements = _elements(tree)
+    # The parent tree: key -> (its /Nums array, index of the value); a page's
+    # value is an array (marked-content id -> element), an annotation's the
+    # element itself. Entries move with content that moves into an LBody.
+    parents = {}
+    nums = tree.get("/ParentTree")
+    if nums is not None:
+        stack = [nums.get_object()]
+        while stack:
+            node = stack.pop()
+            stack.extend(k.get_object() for k in node.get("/Kids", []))
+            pairs = node.get("/Nums")
+            if pairs is not None:
+                pairs = pairs.get_object()
+                for i in range(0, len(pairs) - 1, 2):
+                    parents[int(pairs[i])] = (pairs, i + 1)
+    # 1. Tags PDF 1.7 does not define are mapped to ones it does.
+    role_map = tree.get("/RoleMap")
+    role_map = role_map.get_object() if role_map is not None else DictionaryObject()
+    for _, node in elements:
+        kind = str(node["/S"]).lstrip("/")
+        if kind not in STANDARD_TYPES and f"/{kind}" not in role_map:
+            role_map[NameObject(f"/{kind}")] = NameObject("/" + ROLE_MAP.get(kind, "Span"))
+            changed["rolemap"] += 1
+    if role_map:
+        tree[NameObject("/RoleMap")] = role_map
+    for ref, node in elements:
+        kind = node["/S"]
+        # 2. Figures: a <figure> around a described image and its caption is
+        # a group (Div), not a second picture; any other gets the text of
+        # what it holds.
+        if kind == "/Figure" and not node.get("/Alt"):
+            inner = [k.get_object() for k in _kids(node) if isinstance(k, IndirectObject)
+                     and isinstance(k.get_object(), dict) and k.get_object().get("/S") == "/Figure"]
+            if inner or any(isinstance(k, IndirectObject) and isinstance(k.get_object(), dict)
+                            and k.get_object().get("/S") == "/Caption" for k in _kids(node)):
+                node[NameObject("/S")] = NameObject("/Div")
+                changed["figure_regrouped"] += 1
+            else:
+                node[NameObject("/Alt")] = TextStringObject(_text_of(node) or "Figure")
+                changed["figure_alt"] += 1
+        # 3. A list item: its label (Lbl), then its body (LBody).
+        elif kind == "/LI":
+            kids = _kids(node)
+            kinds = [k.get_object().get("/S") if isinstance(k, IndirectObject)
+                     and isinstance(k.get_object(), dict) else None for k in kids]
+            if "/LBody" in kinds:
+                continue
+            body_kids = [k for k, t in zip(kids, kinds) if t != "/Lbl"]
+            if not body_kids:
+                continue
+            # A new indirect object through the public clone(); then made an LBody.
+            body = node.clone(writer, force_duplicate=True,
+                              ignore_fields=[k for k in node.keys() if k not in ("/Type", "/S")])
+            body[NameObject("/S")] = NameObject("/LBody")
+            body[NameObject("/P")] = ref
+            if "/Pg" in node:
+                body[NameObject("/Pg")] = node["/Pg"]
+            body[NameObject("/K")] = ArrayObject(body_kids)
+            body_ref = body.indirect_reference
+            for kid in body_kids:
+                obj = kid.get_object() if isinstance(kid, IndirectObject) else kid
+                if isinstance(obj, dict) and "/S" in obj:
+                    obj[NameObject("/P")] = body_ref
+                elif isinstance(obj, dict) and obj.get("/Type") == "/OBJR":
+                    key = obj["/Obj"].get_object().get("/StructParent")
+                    if key is not None and int(key) in parents:
+                        array, i = parents[int(key)]
+                        array[i] = body_ref
+                else:
+                    mcid = int(obj.get("/MCID")) if isinstance(obj, dict) else int(obj)
+                    page_ref = (obj.get("/Pg") if isinstance(obj, dict) else None) or node.get("/Pg")
+                    key = page_ref.get_object().get("/StructParents") if page_ref is not None else None
+                    if key is None or int(key) not in parents:
+                        continue
+                    array, i = parents[int(key)]
+                    table = array[i].get_object()
+                    if isinstance(table, list) and mcid < len(table):
+                        table[mcid] = body_ref
+            new_kids = ArrayObject([k for k, t in zip(kids, kinds) if t == "/Lbl"] + [body_ref])
+            node[NameObject("/K")] = new_kids
+            changed["lbody"] += 1
+    # 4. Every link says where it goes.
+    for page in writer.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot.get("/Subtype") != "/Link" or annot.get("/Contents"):
+                continue
+            action = annot.get("/A") or {}
+            if action.get("/S") == "/URI":
+                text = f"Link to {action['/URI']}"
+            else:
+                text = "Link to another part of this document"
+            annot[NameObject("/Contents")] = TextStringObject(text)
+            changed["link_contents"] += 1
+    return changed
 
 
 def fix_outline_titles(writer, headings):
@@ -157,7 +394,7 @@ def stable_struct_ids(writer):
 
 
 def finish(pdf_bytes, pdf_path, *, title, author, subject, language, keywords, headings=(),
-           site_url="", site_dir=None):
+           site_url="", site_dir=None, footers=None):
     """Write pdf_bytes to pdf_path with the document's metadata, language and
     bookmark titles set (see the module's docstring). Links to files under
     site_dir (default: pdf_path's folder) are rewritten. The output depends
@@ -180,7 +417,11 @@ def finish(pdf_bytes, pdf_path, *, title, author, subject, language, keywords, h
         writer.page_mode = "/UseOutlines"
     fix_outline_titles(writer, headings)
     fix_local_links(writer, site_dir or pdf_path.parent, site_url)
+    if footers:
+        stamp_footers(writer, footers)
     stable_struct_ids(writer)
+    make_accessible(writer, title=title, author=author, subject=subject, language=language,
+                    keywords=keywords)
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     try:
         with open(tmp, "wb") as fh:

@@ -1,0 +1,361 @@
+"""The printed guide as a book (issue 14): the whole guide, its large-print
+edition and the questions handout, read back from the files the build wrote
+(the session's `site`): pypdf for structure and font sizes, poppler
+(pdftotext, pdftoppm) for what a reader sees.
+
+How full each page is, is measured by rendering it (pdftoppm, grey, 30 dpi):
+the lowest row with ink above the footer, as a share of the text area. The
+measures are written to pdf-fill-report.json beside the built site, and
+printed when a test fails.
+"""
+import json
+import math
+import pathlib
+import re
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+
+from guidekit import config as guide_config
+from test_pdf import chapter_title, nav_files, norm, page_texts
+
+MM = 72 / 25.4
+EXTRA = guide_config.load()["extra"]["pdf"]
+TOP_MARGIN_MM, BOTTOM_MARGIN_MM = 16, 18  # scripts/export_pdf.py MARGINS (0.63 in, 0.71 in)
+FOOTER_BAND = 16 * MM  # the running footer sits below this (points from the bottom)
+PDF_1_7_TYPES = set("""Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct
+Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note
+Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form""".split())
+
+
+# --- fixtures -------------------------------------------------------------------------
+
+def _pdf(site, key):
+    path = site / EXTRA[key]
+    assert path.is_file(), f"{path.name} was not written by the build (extra.pdf.{key} in mkdocs.yml)"
+    return path
+
+
+@pytest.fixture(scope="module")
+def guide(site):
+    return _pdf(site, "file")
+
+
+@pytest.fixture(scope="module")
+def large(site):
+    return _pdf(site, "large_print")
+
+
+@pytest.fixture(scope="module")
+def handout(site):
+    return _pdf(site, "handout")
+
+
+@pytest.fixture(scope="module")
+def guide_texts(guide):
+    return page_texts(guide)
+
+
+def fill_per_page(pdf, dpi=30):
+    """How far down the text area each page's ink reaches (0 to 1)."""
+    fills = []
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), f"{tmp}/p"], check=True)
+        for f in sorted(pathlib.Path(tmp).glob("p-*.pgm"), key=lambda p: int(p.stem.split("-")[1])):
+            _, dims, _, pixels = f.read_bytes().split(b"\n", 3)
+            w, h = map(int, dims.split())
+            top, bottom = round(TOP_MARGIN_MM / 25.4 * dpi), h - round(BOTTOM_MARGIN_MM / 25.4 * dpi)
+            last = next((y for y in range(bottom - 1, top - 1, -1)
+                         if min(pixels[y * w:(y + 1) * w]) < 200), None)
+            fills.append(0.0 if last is None else round((last - top + 1) / (bottom - top), 2))
+    return fills
+
+
+def footer_ink(pdf, page, dpi=30):
+    """Dark pixels in the footer band (below the bottom margin) of one page."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                        str(pdf), f"{tmp}/p"], check=True)
+        f = next(pathlib.Path(tmp).glob("p-*.pgm"))
+        _, dims, _, pixels = f.read_bytes().split(b"\n", 3)
+        w, h = map(int, dims.split())
+        band = pixels[w * (h - round(BOTTOM_MARGIN_MM / 25.4 * dpi)):]
+        return sum(1 for b in band if b < 160)
+
+
+def word_sizes(reader, pages):
+    """{size in pt, rounded to 0.5: words} of the text above the footer band."""
+    sizes = {}
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if y < FOOTER_BAND:
+            return
+        pt = round(2 * size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])) / 2
+        sizes[pt] = sizes.get(pt, 0) + len(text.split())
+
+    for i in pages:
+        reader.pages[i].extract_text(visitor_text=visit)
+    return sizes
+
+
+def chapter_pages(reader):
+    """{numbered chapter title: first page} from the top-level bookmarks
+    (the cover's and the contents' left out)."""
+    chapters = {chapter_title(md) for md in nav_files()}
+    found = {}
+    for item in reader.outline:
+        if not isinstance(item, list) and norm(item.title) in chapters:
+            found[norm(item.title)] = reader.get_destination_page_number(item) + 1
+    return found
+
+
+# --- the whole guide ----------------------------------------------------------------
+
+def test_guide_prints_no_web_only_lines(guide_texts, large):
+    """No "Next:" lines, no instructions for the website's search and menu."""
+    for name, texts in ((EXTRA["file"], guide_texts), (EXTRA["large_print"], page_texts(large))):
+        for i, text in enumerate(texts, start=1):
+            for web in ("Next:", "Use the search box", "open it with the menu button"):
+                assert web not in text, f"{name} page {i} prints the web-only line '{web}'"
+
+
+def test_no_footer_on_the_cover(guide, guide_texts):
+    assert footer_ink(guide, 1) == 0, f"{guide.name}: the cover (page 1) has a footer"
+    assert footer_ink(guide, 3) > 0, f"{guide.name}: page 3 has no footer (the check sees nothing)"
+    assert "Page 1 of" not in guide_texts[0]
+
+
+def test_contents_is_one_page_of_numbered_chapters(guide, guide_texts):
+    reader = PdfReader(str(guide))
+    starts = chapter_pages(reader)
+    contents = norm(page_texts(guide, layout=True)[1])
+    assert contents.startswith("Contents"), f"{guide.name}: page 2 is not the contents list"
+    for md in nav_files():
+        title = chapter_title(md)
+        m = re.search(re.escape(title) + r" (\d+)\b", contents)
+        assert m, f"{guide.name}: page 2 lacks '{title}' with its page number (one page of chapters)"
+        assert int(m.group(1)) == starts[title], f"'{title}': contents say {m.group(1)}, bookmark {starts[title]}"
+    assert min(starts.values()) == 3, f"{guide.name}: the contents run past page 2"
+
+
+def test_chapter_numbers_match_the_menu_and_the_pages(site):
+    """The menu, each page's H1 and the PDF number the chapters alike."""
+    for number, md in enumerate(nav_files(), start=1):
+        page = (site / guide_config.html_name(md)).read_text(encoding="utf-8")
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+        assert re.sub(r"<[^>]+>", "", h1).strip().startswith(f"{number}. "), \
+            f"{md}: its H1 does not start with its chapter number {number}."
+        menu = re.findall(r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', page)
+        assert any(m.startswith(f"{number}. ") for m in menu), f"{md}: the menu has no '{number}. ' entry"
+
+
+def menu_titles():
+    """{chapter's Markdown file: its title in the menu (mkdocs.yml nav)}."""
+    return {md: title for entry in guide_config.load()["nav"] for title, md in entry.items()}
+
+
+def test_running_footer_names_the_chapter(guide, guide_texts):
+    """Every page from a chapter's start to the next one's names it in its
+    footer ("N. Menu title"), beside "Page P of T"."""
+    reader = PdfReader(str(guide))
+    starts = chapter_pages(reader)
+    menu = menu_titles()
+    total = len(reader.pages)
+    chapters = [(chapter_title(md), f"{n}. {menu[md]}") for n, md in enumerate(nav_files(), start=1)]
+    bounds = [starts[t] for t, _ in chapters] + [total + 1]
+    for (title, label), start, end in zip(chapters, bounds, bounds[1:]):
+        for page in range(start, max(end, start + 1)):
+            text = norm(guide_texts[page - 1])
+            assert label in text and f"Page {page} of {total}" in text, \
+                f"{guide.name} page {page}: the footer does not name '{label}'"
+
+
+def test_links_to_other_chapters_print_their_page(guide_texts):
+    text = norm(" ".join(guide_texts))
+    found = [int(n) for n in re.findall(r"\(see page (\d+)\)", text)]
+    assert len(found) >= 10, f"only {len(found)} '(see page N)' in the guide: links between chapters print their page"
+    assert all(3 <= n <= len(guide_texts) for n in found), f"page numbers out of range: {found}"
+
+
+def test_see_page_numbers_are_right(guide, guide_texts):
+    """Each "(see page N)" on a page belongs to a link on that page (or the
+    one before, where a sentence runs over) that goes to page N."""
+    reader = PdfReader(str(guide))
+    named = reader.named_destinations
+    targets = []  # per page: the pages its internal links go to
+    for page in reader.pages:
+        found = set()
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            dest = annot.get("/Dest")
+            if dest is None and (annot.get("/A") or {}).get("/S") == "/GoTo":
+                dest = annot["/A"]["/D"]
+            if dest is not None and str(dest) in named:
+                found.add(reader.get_destination_page_number(named[str(dest)]) + 1)
+        targets.append(found)
+    checked = 0
+    for i, text in enumerate(guide_texts):
+        for n in map(int, re.findall(r"\(see page (\d+)\)", norm(text))):
+            near = targets[i] | (targets[i - 1] if i else set())
+            assert n in near, (f"{guide.name} page {i + 1} says '(see page {n})', but no link there "
+                               f"goes to page {n} (its links go to {sorted(near)})")
+            checked += 1
+    assert checked >= 10, f"only {checked} '(see page N)' checked"
+
+
+def test_at_most_two_pages_under_40_percent_full(site, guide, large, handout):
+    report = {}
+    for pdf in (guide, large, handout):
+        fills = fill_per_page(pdf)
+        report[pdf.name] = {"pages": len(fills),
+                            "under_40_percent": [(i, f) for i, f in enumerate(fills, 1) if f < 0.4],
+                            "fill": fills}
+    path = site.parent / "pdf-fill-report.json"
+    path.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    low = report[guide.name]["under_40_percent"]
+    assert len(low) <= 2, f"{guide.name}: {len(low)} pages under 40% full (page, fill): {low}; see {path}"
+    low = report[large.name]["under_40_percent"]
+    assert len(low) <= 4, f"{large.name}: {len(low)} pages under 40% full: {low}; see {path}"
+
+
+def test_notes_never_start_a_page(guide_texts, handout):
+    """'My notes:' stays with the questions above it."""
+    for name, texts in ((EXTRA["file"], guide_texts), (EXTRA["handout"], page_texts(handout))):
+        for i, text in enumerate(texts, start=1):
+            first = next((l.strip() for l in text.splitlines() if l.strip()), "")
+            assert not first.startswith("My notes"), f"{name} page {i} starts with 'My notes:', apart from its questions"
+
+
+# --- the handout -----------------------------------------------------------------------
+
+def test_handout_is_two_sheets_with_the_fields_to_fill_in(handout):
+    reader = PdfReader(str(handout))
+    assert len(reader.pages) <= 4, f"{handout.name}: {len(reader.pages)} pages, at most 4 (two sheets)"
+    first = norm(page_texts(handout)[0])
+    for field in ("Date:", "Who I saw:", "Next appointment:", "My medicines:", "Contact numbers:"):
+        assert field in first, f"{handout.name}: page 1 lacks the field '{field}'"
+    every = page_texts(handout)
+    assert not any("Next:" in t for t in every), f"{handout.name} prints a 'Next:' link"
+    # No page holds only the footer (the disclaimer's old place).
+    for i, text in enumerate(every, start=1):
+        body = [l for l in text.splitlines() if l.strip() and "Page " not in l]
+        assert len(body) >= 5, f"{handout.name} page {i} holds almost nothing: {body}"
+
+
+# --- large print -------------------------------------------------------------------------
+
+def test_large_print_body_text_is_16pt(large):
+    reader = PdfReader(str(large))
+    sizes = word_sizes(reader, range(2, len(reader.pages)))
+    total = sum(sizes.values())
+    small = sum(n for pt, n in sizes.items() if pt < 16)
+    # Labels inside figures and footnote marks may be smaller; text may not.
+    assert total > 10000, f"{large.name}: only {total} words read"
+    assert small / total < 0.03, \
+        f"{large.name}: {small} of {total} words below 16 pt (sizes: {sorted(sizes.items())[:8]})"
+
+
+def test_large_print_has_every_chapter(large):
+    starts = chapter_pages(PdfReader(str(large)))
+    missing = [chapter_title(md) for md in nav_files() if chapter_title(md) not in starts]
+    assert not missing, f"{large.name} lacks the chapters {missing}"
+
+
+# --- PDF/UA, read back with pypdf ---------------------------------------------------------
+
+def structure(reader):
+    """(element, parent) of every structure element."""
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    found, stack = [], [(root.get("/K"), None)]
+    while stack:
+        kids, parent = stack.pop()
+        if kids is None:
+            continue
+        obj = kids.get_object() if isinstance(kids, IndirectObject) else kids
+        if isinstance(obj, list):
+            stack.extend((k, parent) for k in obj)
+        elif isinstance(obj, dict) and "/S" in obj:
+            found.append((obj, parent))
+            stack.append((obj.get("/K"), obj))
+    return found
+
+
+@pytest.mark.parametrize("key", ["file", "large_print", "handout"])
+def test_pdf_ua(site, key):
+    path = _pdf(site, key)
+    reader = PdfReader(str(path))
+    root = reader.trailer["/Root"]
+    # Identification: pdfuaid:part 1 in the XMP metadata.
+    assert reader.xmp_metadata is not None, f"{path.name}: no XMP metadata"
+    xmp = ET.fromstring(reader.xmp_metadata.stream.get_data())
+    part = xmp.findall(".//{http://www.aiim.org/pdfua/ns/id/}part")
+    assert [p.text for p in part] == ["1"], f"{path.name}: no pdfuaid:part 1 in the XMP metadata"
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"].value is True
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    elements = structure(reader)
+    role_map = root["/StructTreeRoot"].get_object().get("/RoleMap") or {}
+    kinds = {str(e["/S"]).lstrip("/") for e, _ in elements}
+    unmapped = [k for k in kinds if k not in PDF_1_7_TYPES and f"/{k}" not in role_map]
+    assert not unmapped, f"{path.name}: tags PDF 1.7 lacks, not in the RoleMap: {unmapped}"
+    figures = [e for e, _ in elements if e["/S"] == "/Figure"]
+    assert all(str(e.get("/Alt", "")).strip() for e in figures), f"{path.name}: a Figure without /Alt"
+    items = [e for e, _ in elements if e["/S"] == "/LI"]
+    assert items, f"{path.name}: no list items in the structure"
+    bodiless = [e for e in items if not any(isinstance(k, IndirectObject) and k.get_object().get("/S") == "/LBody"
+                                           for k in (e["/K"] if isinstance(e["/K"], list) else [e["/K"]]))]
+    assert not bodiless, f"{path.name}: {len(bodiless)} of {len(items)} list items without an LBody"
+    links = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []
+             if a.get_object().get("/Subtype") == "/Link"]
+    assert links and all(str(a.get("/Contents", "")).strip() for a in links), \
+        f"{path.name}: a link annotation without /Contents"
+
+
+def test_marked_content_still_points_at_its_element(guide):
+    """After the list items got their LBody, each marked-content id on a page
+    still leads (through the parent tree) to the element that holds it."""
+    reader = PdfReader(str(guide))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    table = {}
+    stack = [tree["/ParentTree"].get_object()]
+    while stack:
+        node = stack.pop()
+        stack.extend(k.get_object() for k in node.get("/Kids", []))
+        nums = node.get("/Nums", [])
+        for key, value in zip(nums[::2], nums[1::2]):
+            table[int(key)] = value.get_object()
+    checked = wrong = 0
+    for element, _ in structure(reader):
+        if element["/S"] != "/LBody":
+            continue
+        kids = element["/K"] if isinstance(element["/K"], list) else [element["/K"]]
+        for kid in kids:
+            if isinstance(kid, int) or hasattr(kid, "as_numeric"):
+                page = element.get("/Pg") or element["/P"].get_object().get("/Pg")
+                entry = table[int(page.get_object()["/StructParents"])][int(kid)]
+                checked += 1
+                wrong += entry.get_object() is not element and entry.get_object() != element
+    assert wrong == 0, f"{guide.name}: {wrong} of {checked} marked contents point at another element"
+
+
+# --- the site's PDF links -------------------------------------------------------------------
+
+def test_pdf_links_show_pages_and_size(site):
+    page = (site / "faq.html").read_text(encoding="utf-8")
+    for key in ("file", "large_print", "handout"):
+        path = site / EXTRA[key]
+        pages = len(PdfReader(str(path)).pages)
+        m = re.search(rf'href="{re.escape(EXTRA[key])}"[^>]*>[^<]*</a>\s*<span class="guide-pdf-facts">'
+                      r"\(PDF, (\d+) pages?, ([\d.]+) (MB|KB)\)</span>", page)
+        assert m, f"faq.html: the link to {path.name} shows no '(PDF, N pages, size)'"
+        assert int(m.group(1)) == pages, f"faq.html says {path.name} has {m.group(1)} pages; it has {pages}"
+        size = float(m.group(2)) * (1e6 if m.group(3) == "MB" else 1e3)
+        assert abs(size - path.stat().st_size) <= (0.051e6 if m.group(3) == "MB" else 501), \
+            f"faq.html says {path.name} is {m.group(2)} {m.group(3)}; it is {path.stat().st_size} bytes"
