@@ -337,18 +337,22 @@ def render_record(state):
 
 
 def render_print_head(config):
+    """The printout's heading: title, date (filled in by the script when
+    printing), the hospital's name and number when extra.institution sets
+    them, and the guide's one disclaimer (extra.disclaimer, the same text
+    every page prints) in a single paragraph."""
     disclaimer = " ".join(str(config.extra.get("disclaimer") or "").split())
-    first = re.split(r"(?<=[.!?])\s", disclaimer, maxsplit=1)[0] if disclaimer else ""
     inst = config.extra.get("institution") or {}
     contact = ""
     if inst.get("name") and inst.get("phone"):
         tel = (inst.get("tel") or {}).get("phone", "")
-        contact = (f'<div>{esc(inst["name"])}: <a href="tel:{esc(tel)}">{esc(inst["phone"])}</a></div>')
+        contact = (f' <span class="ms-print-head__contact">{esc(inst["name"])}: '
+                   f'<a href="tel:{esc(tel)}">{esc(inst["phone"])}</a></span>')
     return ('<div class="ms-print-head ms-print">'
             '<div class="ms-print-head__title">My list for my next appointment</div>'
-            '<div>Date: <span id="ms-date">____________________</span></div>'
-            f'<div>{esc(first)} This list narrows what to read; it does not recommend a treatment.</div>'
-            f'{contact}</div>')
+            f'<div>Date: <span id="ms-date">____________________</span>{contact}</div>'
+            f'<div class="ms-print-head__disclaimer">{esc(disclaimer)} This list narrows what to '
+            'read; it does not recommend a treatment.</div></div>')
 
 
 @event_priority(45)  # after treatments.py (50), before tables.py (40) labels the record's cells
