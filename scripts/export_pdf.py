@@ -23,6 +23,8 @@ What the export adds to what print.css does:
 - page numbers in the contents list, and "(see page N)" after each link to
   another chapter: printed once, the link targets' pages are read back and
   written into the page, then printed again until they stop changing;
+- the web addresses of a table's links printed after it, numbered, not in
+  its cells (LINK_NOTES);
 - a chapter starts on a new page, unless the page before it would be less
   than 40% full (RUN_ON): then it follows on that page, under a rule;
 - a running footer, drawn after printing (guidekit.pdf.stamp_footers, as
@@ -76,6 +78,41 @@ async (classes) => {
   await Promise.all([document.fonts.ready, ...Array.from(document.images)
     .filter(i => !i.complete).map(i => new Promise(r => { i.onload = i.onerror = r; }))]);
   return true;
+}
+"""
+
+# The whole guide: a table with several web links prints their addresses
+# after it, numbered ("[3]" after the link), not inside its narrow cells,
+# where they made the treatment table run over seven pages.
+LINK_NOTES = """
+() => {
+  let tables = 0;
+  document.querySelectorAll('section.print-page table').forEach(table => {
+    const links = Array.from(table.querySelectorAll('a[href^="http"]'));
+    if (links.length < 3) return;
+    const numbers = new Map();
+    const list = document.createElement('ol');
+    list.className = 'guide-link-notes';
+    links.forEach(a => {
+      if (!numbers.has(a.href)) {
+        numbers.set(a.href, numbers.size + 1);
+        const item = document.createElement('li');
+        item.textContent = a.getAttribute('href');
+        list.appendChild(item);
+      }
+      a.classList.add('guide-link-noted');
+      const mark = document.createElement('span');
+      mark.className = 'guide-link-note';
+      mark.textContent = ' [' + numbers.get(a.href) + ']';
+      a.after(mark);
+    });
+    const title = document.createElement('p');
+    title.className = 'guide-link-notes__title';
+    title.textContent = 'Web addresses of the links in this table:';
+    (table.closest('.md-typeset__scrollwrap') || table).after(title, list);
+    tables += 1;
+  });
+  return tables;
 }
 """
 
@@ -211,7 +248,10 @@ def _print_page(c, source, job, paper):
         with c.step(f"preparing {name} (opening collapsed blocks, waiting for fonts and images)",
                     DEADLINES["prepare"]):
             page.evaluate(PREPARE, job["classes"])
-            chapters = page.evaluate(CHAPTERS) if job["mode"] == "book" else []
+            chapters = []
+            if job["mode"] == "book":
+                page.evaluate(LINK_NOTES)
+                chapters = page.evaluate(CHAPTERS)
         check_refused()
         options = dict(width=f"{width}in", height=f"{height}in", margin=MARGINS,
                        print_background=True, prefer_css_page_size=False,
