@@ -563,3 +563,61 @@ def test_page_weight_within_budget(site, chromium, capsys):
     over = page_weight.over_budget(records)
     assert not over, (f"pages over their budget ({page_weight.BUDGET_KIB} KiB, print page "
                       f"{page_weight.PRINT_BUDGET_KIB} KiB, gzip) on a first visit: {over}")
+
+
+def theme_fixes():
+    """overrides/hooks/theme_fixes.py, as MkDocs loads it (hooks: in mkdocs.yml)."""
+    from guidekit import config as guide_config
+
+    found = [mod for path, mod in guide_config.load()["hooks"].items()
+             if path.replace("\\", "/").endswith("/theme_fixes.py")]
+    assert len(found) == 1, "overrides/hooks/theme_fixes.py is not listed under hooks: in mkdocs.yml"
+    return found[0]
+
+
+def test_unused_theme_css_rules_are_dropped_and_used_ones_kept():
+    """The page-weight fix for the theme's stylesheet drops a rule only when
+    every selector needs a class the site never uses."""
+    fixes = theme_fixes()
+    css = ('/*! licence */.a{color:red}.gone,.c .d{x:y}.gone>.a{z:1}'
+           '@media screen{.gone{q:"}"}.a:not(.gone){q:r}}@media print{.gone{p:1}}'
+           '@keyframes spin{0%{a:b}}:root{--v:1}.x:is(.gone,.a){w:1}[data-md-x]{u:1}')
+    out = fixes.unused_rules_dropped(css, lambda name: name in {"a", "c", "d", "x"})
+    assert out == ('/*! licence */.a{color:red}.c .d{x:y}@media screen{.a:not(.gone){q:r}}'
+                   '@keyframes spin{0%{a:b}}:root{--v:1}.x:is(.gone,.a){w:1}[data-md-x]{u:1}'), out
+    assert fixes.unused_rules_dropped(css, lambda name: True) == css
+
+
+def test_print_only_stylesheets_are_recognised():
+    fixes = theme_fixes()
+    assert fixes.print_only("/* c */ @page { margin: 1cm } @media print { a { b: c } }")
+    assert not fixes.print_only("@media print { a { b: c } } p { color: red }")
+    assert not fixes.print_only("@media print, screen { a { b: c } }")
+    assert not fixes.print_only('@import "x.css"; @media print { a { b: c } }')
+
+
+def test_theme_css_keeps_a_rule_for_every_class_the_site_uses(site):
+    """Every class of the built pages that the theme's original stylesheet
+    styles is still styled by the smaller one the site links, and every page
+    links that one."""
+    import material
+
+    fixes = theme_fixes()
+    theme_css = pathlib.Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    original = next(p for p in theme_css.glob("main.*.min.css") if fixes.THEME_CSS.fullmatch(p.name))
+    built = [p for p in (site / "assets" / "stylesheets").glob("main.*.min.css")]
+    assert len(built) == 1, f"expected one theme stylesheet in the site, found {[p.name for p in built]}"
+    built = built[0]
+    assert built.name != original.name and built.stat().st_size < original.stat().st_size, \
+        "the theme's stylesheet was not made smaller (overrides/hooks/theme_fixes.py, purge_theme_css)"
+    classes = set()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "stylesheets/main." not in html or f"stylesheets/{built.name}" in html, \
+            f"{page.name} does not link the site's theme stylesheet {built.name}"
+        for groups in fixes.CLASS_ATTRIBUTE.findall(html):
+            classes.update(" ".join(groups).split())
+    styled = lambda css, name: re.search(r"\." + re.escape(name) + r"(?![\w-])", css)
+    before, after = original.read_text(encoding="utf-8"), built.read_text(encoding="utf-8")
+    lost = sorted(c for c in classes if styled(before, c) and not styled(after, c))
+    assert not lost, f"classes the pages use lost every theme rule: {lost[:20]}"

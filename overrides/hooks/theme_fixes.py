@@ -9,12 +9,20 @@ right thing, or update its pattern.)
 Theme lines are those of Material 9.8.1 (requirements.txt), in
 https://github.com/squidfunk/mkdocs-material/tree/9.8.1/src/templates.
 
+Page weight and render-blocking (issue 16): print-only stylesheets are
+linked with media="print", the print-site plugin's script only on the print
+page, and the theme's stylesheet loses the rules no page can use (see
+purge_theme_css).
+
 Priority -50 on on_post_page and on_post_template (the 404 page): after the
 guide's own hooks have built the page, before overrides/hooks/strict_csp.py
 (-100) moves inline scripts. on_post_build (-20) fixes the print page, which
 the print-site plugin writes in its own on_post_build and
-overrides/hooks/print_page.py (-10) has prepared.
+overrides/hooks/print_page.py (-10) has prepared, then trims the theme's
+stylesheet, before overrides/hooks/strict_csp.py (-90) and
+overrides/hooks/server_files.py (-100) list the site's files.
 """
+import hashlib
 import pathlib
 import re
 
@@ -184,6 +192,160 @@ def screen_free(html, where, config):
     return PRINT_SITE_JS.sub("", html)
 
 
+# The theme's stylesheet (assets/stylesheets/main.*.min.css, 134 KiB, 22 KiB
+# gzip) is render-blocking on every page, and most of it styles features
+# the guide does not use (Lighthouse: about 16 KiB gzip unused on a page).
+# After the build, rules whose selectors need a class that appears nowhere
+# in the built site are dropped: "appears" means the class name is a word of
+# a class attribute in some HTML file, or any word of some JavaScript file
+# of the site (the theme's bundle and worker included, so classes its
+# scripts add stay; a word ending in - or _ keeps every class it begins, for
+# names the bundle assembles). Only classes
+# outside parentheses decide (:not(), :is(), :where(), :has() never drop a
+# rule); at-rules other than @media, @supports, @layer and @container are
+# kept whole. The smaller file gets a new fingerprinted name (the server
+# files keep fingerprinted files a year), and every page links it.
+THEME_CSS = re.compile(r"main\.[0-9a-f]{8}\.min\.css")
+WORD = re.compile(r"[A-Za-z0-9_-]+")
+CLASS_ATTRIBUTE = re.compile(r"""\sclass=(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+GROUPING = ("@media", "@supports", "@layer", "@container")
+
+
+def _css_items(css):
+    """Split CSS text into its top-level items: (prelude, body) for a block,
+    (text, None) for a statement, comment or whitespace. Strings and
+    comments are skipped over, so braces inside them do not count."""
+    items, i, start, n = [], 0, 0, len(css)
+    depth, open_at = 0, None
+    while i < n:
+        ch = css[i]
+        if ch in "\"'":
+            j = i + 1
+            while j < n and css[j] != ch:
+                j += 2 if css[j] == "\\" else 1
+            i = j + 1
+            continue
+        if css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            if depth == 0 and not css[start:i].strip():
+                items.append((css[start:end], None))
+                start = end
+            i = end
+            continue
+        if ch == "{":
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                items.append((css[start:open_at], css[open_at + 1:i]))
+                start = i + 1
+        elif ch == ";" and depth == 0:
+            items.append((css[start:i + 1], None))
+            start = i + 1
+        i += 1
+    if css[start:].strip():
+        items.append((css[start:], None))
+    return items
+
+
+def _split_selectors(prelude):
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(prelude):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(prelude[start:i])
+            start = i + 1
+    parts.append(prelude[start:])
+    return parts
+
+
+def _outside_parentheses(selector):
+    out, depth = [], 0
+    for ch in selector:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def unused_rules_dropped(css, alive):
+    """css without the rules whose every selector needs a class for which
+    alive(name) is False."""
+    out = []
+    for prelude, body in _css_items(css):
+        if body is None:
+            out.append(prelude)
+            continue
+        head = prelude.strip()
+        if head.startswith("@"):
+            if head.lower().startswith(GROUPING):
+                inner = unused_rules_dropped(body, alive)
+                if inner.strip():
+                    out.append(f"{prelude}{{{inner}}}")
+            else:
+                out.append(f"{prelude}{{{body}}}")
+            continue
+        keep = [sel for sel in _split_selectors(prelude)
+                if "\\" in sel or all(alive(c) for c in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", _outside_parentheses(sel)))]
+        if keep:
+            out.append(f"{','.join(keep)}{{{body}}}")
+    return "".join(out)
+
+
+def purge_theme_css(site):
+    """Replace the theme's stylesheet with one without the rules the site
+    cannot use, under a new fingerprinted name; returns (old, new) names."""
+    folder = site / "assets" / "stylesheets"
+    found = [p for p in folder.glob("main.*.min.css") if THEME_CSS.fullmatch(p.name)]
+    if len(found) != 1:
+        raise PluginError(
+            "theme fix 'unused theme CSS' (overrides/hooks/theme_fixes.py, working around "
+            f"{THEME}base.html, which links assets/stylesheets/main.*.min.css): expected one such "
+            f"file in {folder}, found {len(found)}. Update the fix's pattern.")
+    words = set()
+    for path in site.rglob("*"):
+        if path.suffix == ".html" and path.is_file():
+            for groups in CLASS_ATTRIBUTE.findall(path.read_text(encoding="utf-8", errors="replace")):
+                words.update(WORD.findall(" ".join(groups)))
+        elif path.suffix == ".js" and path.is_file():
+            words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    prefixes = tuple(w for w in words if len(w) > 3 and w.endswith(("-", "_")))
+
+    def alive(name):
+        return name in words or name.startswith(prefixes)
+
+    old = found[0]
+    css = unused_rules_dropped(old.read_text(encoding="utf-8"), alive)
+    css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)  # the map is the old file's
+    new = folder / f"main.{hashlib.sha256(css.encode()).hexdigest()[:8]}.min.css"
+    old.unlink()
+    new.write_text(css, encoding="utf-8")
+    for extra in (old.with_name(old.name + ".map"),):
+        if extra.exists():
+            extra.unlink()
+    linked = 0
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if old.name in html:
+            page.write_text(html.replace(f"assets/stylesheets/{old.name}",
+                                         f"assets/stylesheets/{new.name}"), encoding="utf-8")
+            linked += 1
+    if not linked:
+        raise PluginError(
+            "theme fix 'unused theme CSS' (overrides/hooks/theme_fixes.py): no page links "
+            f"assets/stylesheets/{old.name}. The theme's HTML has changed: update the fix.")
+    return old.name, new.name
+
+
 def fix(html, where, config):
     for f in FIXES:
         html = f.apply(html, where)
@@ -227,6 +389,7 @@ def on_post_build(config, **kwargs):
     for f in FIXES:
         if not f.needed and not f.matched:
             raise f.error("its pattern matched nothing in the whole build")
+    purge_theme_css(pathlib.Path(config.site_dir))
     if not _print_css["matched"]:
         raise PluginError(
             "theme fix 'print-only stylesheets' (overrides/hooks/theme_fixes.py, working around "

@@ -1,0 +1,150 @@
+"""Search that forgives (issue 16), tried the way a reader does it: in a real
+browser, the query typed into the search box, the theme's own results read
+from the page.
+
+- A misspelled drug or word ("osimertinb", "pallative") finds the same first
+  page as the right spelling (docs/assets/javascripts/lazy-search.js asks
+  again with lunr's edit distance when a word matches nothing).
+- "liquid biopsy" puts the re-testing page first.
+- The hosting guide for IT staff is not in the patient search (front matter
+  `search: exclude: true`).
+- "how long will I live" leads to the guide's honest answer (the FAQ's
+  "How long do I have?"), not to the hosting guide.
+- Lighthouse (mobile preset) on one page: accessibility 100 (the scores of
+  every page are in scripts/page_weight.py --lighthouse; no timing is
+  asserted here).
+"""
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from conftest import SUBPATH
+
+START = "index.html"
+RESULTS_TIMEOUT_MS = 20_000
+# The honest answer to "how long will I live": the FAQ's section.
+HONEST_ANSWER = "faq.html#how-long-do-i-have"
+
+# Known gaps, each waiting on a change in a file this test's author does not
+# own (strict: when the change lands the test passes, pytest reports XPASS
+# as a failure, and the marker must go).
+NEEDS_SEARCH_KEY = pytest.mark.xfail(strict=True, reason=(
+    "scripts/guidekit/frontmatter.py refuses the front matter key 'search' (Material's "
+    "`search: exclude: true` / `search: boost: N`): allow it, then give docs/hosting.md "
+    "`search: exclude: true`"))
+NEEDS_LIQUID_BIOPSY_HEADING = pytest.mark.xfail(strict=True, reason=(
+    "docs/re-testing.md has no heading with 'liquid biopsy' (its H1 is 'Why test the cancer "
+    "again...'); the FAQ's 'Why might I need another biopsy?' wins on its title"))
+NEEDS_HONEST_WORDS = pytest.mark.xfail(strict=True, reason=(
+    "docs/faq.md's 'How long do I have?' does not carry the words people type ('How long will "
+    "I live?'), and the hosting guide is still in the search (see NEEDS_SEARCH_KEY)"))
+NEEDS_BUTTON_ROLE_FIX = pytest.mark.xfail(strict=True, reason=(
+    "docs/assets/javascripts/header-buttons.js gives the theme's <label> header buttons "
+    "role=button, which ARIA in HTML does not allow on <label> (axe aria-allowed-role, "
+    "Lighthouse accessibility 99 on most pages)"))
+
+
+def search(open_page, server, query):
+    """Type query into the search box of a freshly opened page and return
+    the result links in the order shown, as paths from the site's root
+    ("faq.html#how-long-do-i-have"); [] when the theme says nothing matches."""
+    page = open_page(server + START).page
+    field = page.locator(".md-search__input")
+    field.click()
+    # All but the last letter at once, then the last one as a key press: the
+    # theme searches on each key released, so only the whole query is asked.
+    field.fill(query[:-1])
+    field.press(query[-1])
+    meta = page.locator(".md-search-result__meta")
+    try:
+        page.wait_for_function(
+            """q => document.querySelector('.md-search__input').value === q &&
+                   /matching/i.test(document.querySelector('.md-search-result__meta').textContent)""",
+            arg=query, timeout=RESULTS_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pytest.fail(f"searching {query!r} on {START}: no results shown within "
+                    f"{RESULTS_TIMEOUT_MS // 1000} s (the theme says: {meta.text_content()!r})")
+    hrefs = page.eval_on_selector_all(".md-search-result__item a[href]", "els => els.map(a => a.href)")
+    return [h.split(SUBPATH, 1)[1] if SUBPATH in h else h for h in hrefs]
+
+
+def first_page(results):
+    return results[0].split("#")[0] if results else None
+
+
+def pages_of(results):
+    return {r.split("#")[0] for r in results}
+
+
+@pytest.mark.parametrize("typed, meant", [("osimertinb", "osimertinib"), ("pallative", "palliative")])
+def test_a_misspelled_word_finds_the_same_page(typed, meant, open_page, server, site):
+    right = search(open_page, server, meant)
+    assert right, f"searching {meant!r} finds nothing: the test needs a word the guide uses"
+    wrong = search(open_page, server, typed)
+    assert wrong, (f"searching {typed!r} (for {meant!r}) finds nothing: lazy-search.js should ask "
+                   "again with lunr's edit distance (docs/assets/javascripts/lazy-search.js)")
+    assert first_page(wrong) == first_page(right), (
+        f"searching {typed!r} puts {first_page(wrong)} first, {meant!r} puts {first_page(right)} first")
+    text = (site / first_page(wrong)).read_text(encoding="utf-8").lower()
+    assert meant in text, f"{first_page(wrong)}, first for {typed!r}, never says {meant!r}"
+
+
+def test_a_loose_search_invents_nothing(open_page, server):
+    """The second, loose try finds only words near the one typed: a word far
+    from every word of the guide still finds nothing."""
+    results = search(open_page, server, "zqxwvjkyb")
+    assert results == [], f"'zqxwvjkyb', like no word of the guide, still found {results[:3]}"
+
+
+@NEEDS_LIQUID_BIOPSY_HEADING
+def test_liquid_biopsy_puts_re_testing_first(open_page, server):
+    results = search(open_page, server, "liquid biopsy")
+    assert first_page(results) == "re-testing.html", (
+        f"searching 'liquid biopsy' puts {first_page(results)} first, not re-testing.html: give "
+        "docs/re-testing.md a heading with the words 'liquid biopsy' (the theme's search weighs "
+        f"titles 1000 times the text); results: {results[:4]}")
+
+
+@NEEDS_SEARCH_KEY
+@pytest.mark.parametrize("query", ["hosting", "nginx", "IIS"])
+def test_hosting_guide_not_in_patient_search(query, open_page, server, site):
+    assert (site / "hosting.html").exists(), "the hosting guide is no longer built: update this test"
+    results = search(open_page, server, query)
+    assert "hosting.html" not in pages_of(results), (
+        f"searching {query!r} shows the hosting guide for IT staff: docs/hosting.md needs "
+        f"`search: exclude: true` in its front matter; results: {results[:4]}")
+
+
+@NEEDS_HONEST_WORDS
+def test_how_long_will_i_live_leads_to_the_honest_answer(open_page, server):
+    results = search(open_page, server, "how long will I live")
+    assert "hosting.html" not in pages_of(results), (
+        f"'how long will I live' shows the hosting guide: docs/hosting.md needs "
+        f"`search: exclude: true`; results: {results[:4]}")
+    assert first_page(results) == HONEST_ANSWER.split("#")[0], (
+        f"'how long will I live' puts {first_page(results)} first, not the FAQ; results: {results[:4]}")
+    first_group = [r for r in results if r.split("#")[0] == first_page(results)]
+    assert HONEST_ANSWER in first_group[:3], (
+        f"'how long will I live' does not show {HONEST_ANSWER} among the FAQ's first results "
+        f"({first_group[:3]}): give that answer the words people type (e.g. 'How long will I "
+        "live?') in docs/faq.md")
+
+
+@NEEDS_BUTTON_ROLE_FIX
+def test_lighthouse_accessibility_on_one_page(site):
+    """Lighthouse 12, mobile preset, one run on one page: accessibility 100.
+    (Performance depends on the machine's load: it is reported by
+    scripts/page_weight.py --lighthouse, not asserted.)"""
+    import page_weight
+
+    if not page_weight.LIGHTHOUSE.exists():
+        pytest.fail(f"Lighthouse is not installed ({page_weight.LIGHTHOUSE}): run python3 scripts/test.py "
+                    "(npm ci --prefix tests)")
+    page = "faq.html"
+    try:
+        scores = page_weight.lighthouse(site, [page], runs=1)
+    except page_weight.LighthouseError as err:
+        pytest.fail(str(err))
+    result = scores[page]
+    assert result["accessibility"] == 100, (
+        f"Lighthouse accessibility on {page} is {result['accessibility']}: failed audits "
+        f"{result['a11y_failed']}")
