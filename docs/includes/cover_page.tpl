@@ -48,20 +48,25 @@
   </p>
   {%- endif %}
 
+  {#- With an institution's contact box the page has no room for this. #}
+  {%- if not (inst.name and (inst.phone or inst.url)) %}
   <div class="guide-cover__how">
     <p>You do not need to read it all, or in order. Start with the chapter that fits
       the question on your mind today: the contents are on the next page. Links to
       another chapter give its page number.</p>
     <p>Take the chapter of questions to ask, with your notes, to your appointments.</p>
   </div>
+  {%- endif %}
 
   {#- Filled in by hand: whom to call is what a reader needs most. #}
   <div class="guide-cover__mine" role="group" aria-label="My care team">
     <p class="guide-cover__mine-title">My care team</p>
-    {%- for label in ["My specialist nurse or key worker", "Their phone number",
-                      "My 24-hour cancer line", "My hospital number"] %}
-    <div class="guide-cover__mine-row"><span class="guide-cover__mine-label">{{ label }}:</span><span class="guide-cover__mine-line"></span></div>
+    <div class="guide-cover__mine-rows">
+    {%- for label in ["My nurse or key worker", "Their phone", "My 24-hour line",
+                      "My hospital number"] %}
+      <div class="guide-cover__mine-row"><span class="guide-cover__mine-label">{{ label }}:</span><span class="guide-cover__mine-line"></span></div>
     {%- endfor %}
+    </div>
   </div>
 
   {%- if inst.name and (inst.phone or inst.url) %}
