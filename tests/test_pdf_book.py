@@ -220,6 +220,8 @@ def test_at_most_two_pages_under_40_percent_full(site, guide, large, handout):
                             "fill": fills}
     path = site.parent / "pdf-fill-report.json"
     path.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    cover = report[guide.name]["fill"][0]
+    assert cover >= 0.6, f"{guide.name}: the cover's ink ends {cover:.0%} down the page (mostly blank)"
     low = report[guide.name]["under_40_percent"]
     assert len(low) <= 2, f"{guide.name}: {len(low)} pages under 40% full (page, fill): {low}; see {path}"
     low = report[large.name]["under_40_percent"]
@@ -335,6 +337,8 @@ def test_pdf_ua(site, key):
     assert not bodiless, f"{path.name}: {len(bodiless)} of {len(items)} list items without an LBody"
     links = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []
              if a.get_object().get("/Subtype") == "/Link"]
+    assert all(page.get("/Tabs") == "/S" for page in reader.pages if page.get("/Annots")), \
+        f"{path.name}: a page with links does not take its tab order from the structure (/Tabs /S)"
     assert links and all(str(a.get("/Contents", "")).strip() for a in links), \
         f"{path.name}: a link annotation without /Contents"
 
