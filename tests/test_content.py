@@ -93,6 +93,10 @@ TOPICS = {
     "what-changed.html": [
         "newest edition first", "emergency number", "24-hour cancer line",
         "printed copy", "treatment table", "first edition"],
+    "my-situation.html": [
+        "does not recommend a treatment", "i don't know", "forget my answers",
+        "print my list", "treatment record", "no cookie", "care team weighs",
+        "stay on this device"],
     "about.html": [
         "not medical advice", "emergency", "have not reviewed",
         "next review", "CC BY 4.0", ("MIT licence", "MIT license"), "no cookies",

@@ -183,7 +183,7 @@ def test_disclaimer_on_screen_and_in_print(page, server, reader_tab):
             assert expected in squash(tab.inner_text("body")), \
                 f"{page} ({media}): disclaimer text not in the rendered page"
     finally:
-        tab.emulate_media(media=None)
+        tab.emulate_media(media="null")  # None would leave print on
 
 
 # --- 4. front matter shown --------------------------------------------------------
