@@ -24,23 +24,6 @@ RESULTS_TIMEOUT_MS = 20_000
 # The honest answer to "how long will I live": the FAQ's section.
 HONEST_ANSWER = "faq.html#how-long-do-i-have"
 
-# Known gaps, each waiting on a change in a file this test's author does not
-# own (strict: when the change lands the test passes, pytest reports XPASS
-# as a failure, and the marker must go).
-NEEDS_SEARCH_KEY = pytest.mark.xfail(strict=True, reason=(
-    "scripts/guidekit/frontmatter.py refuses the front matter key 'search' (Material's "
-    "`search: exclude: true` / `search: boost: N`): allow it, then give docs/hosting.md "
-    "`search: exclude: true`"))
-NEEDS_LIQUID_BIOPSY_HEADING = pytest.mark.xfail(strict=True, reason=(
-    "docs/re-testing.md has no heading with 'liquid biopsy' (its H1 is 'Why test the cancer "
-    "again...'); the FAQ's 'Why might I need another biopsy?' wins on its title"))
-NEEDS_HONEST_WORDS = pytest.mark.xfail(strict=True, reason=(
-    "docs/faq.md's 'How long do I have?' does not carry the words people type ('How long will "
-    "I live?'), and the hosting guide is still in the search (see NEEDS_SEARCH_KEY)"))
-NEEDS_BUTTON_ROLE_FIX = pytest.mark.xfail(strict=True, reason=(
-    "docs/assets/javascripts/header-buttons.js gives the theme's <label> header buttons "
-    "role=button, which ARIA in HTML does not allow on <label> (axe aria-allowed-role, "
-    "Lighthouse accessibility 99 on most pages)"))
 
 
 def search(open_page, server, query):
@@ -95,7 +78,6 @@ def test_a_loose_search_invents_nothing(open_page, server):
     assert results == [], f"'zqxwvjkyb', like no word of the guide, still found {results[:3]}"
 
 
-@NEEDS_LIQUID_BIOPSY_HEADING
 def test_liquid_biopsy_puts_re_testing_first(open_page, server):
     results = search(open_page, server, "liquid biopsy")
     assert first_page(results) == "re-testing.html", (
@@ -104,7 +86,6 @@ def test_liquid_biopsy_puts_re_testing_first(open_page, server):
         f"titles 1000 times the text); results: {results[:4]}")
 
 
-@NEEDS_SEARCH_KEY
 @pytest.mark.parametrize("query", ["hosting", "nginx", "IIS"])
 def test_hosting_guide_not_in_patient_search(query, open_page, server, site):
     assert (site / "hosting.html").exists(), "the hosting guide is no longer built: update this test"
@@ -114,7 +95,6 @@ def test_hosting_guide_not_in_patient_search(query, open_page, server, site):
         f"`search: exclude: true` in its front matter; results: {results[:4]}")
 
 
-@NEEDS_HONEST_WORDS
 def test_how_long_will_i_live_leads_to_the_honest_answer(open_page, server):
     results = search(open_page, server, "how long will I live")
     assert "hosting.html" not in pages_of(results), (
@@ -129,7 +109,6 @@ def test_how_long_will_i_live_leads_to_the_honest_answer(open_page, server):
         "live?') in docs/faq.md")
 
 
-@NEEDS_BUTTON_ROLE_FIX
 def test_lighthouse_accessibility_on_one_page(site):
     """Lighthouse 12, mobile preset, one run on one page: accessibility 100.
     (Performance depends on the machine's load: it is reported by

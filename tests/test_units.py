@@ -78,6 +78,19 @@ def test_urgent_care_values(value, ok):
     assert (frontmatter.problems(meta, "docs/a.md") == []) is ok
 
 
+@pytest.mark.parametrize("value, ok", [("{exclude: true}", True), ("{boost: 2}", True),
+                                       ("{exclude: yes please}", False), ("{boost: 0}", False),
+                                       ("{hide: true}", False), ("exclude", False)])
+def test_search_values(value, ok):
+    """Material's page-level search settings pass; anything else is named."""
+    meta = frontmatter.parse("title: t\ndescription: d\nlast_reviewed: 2026-11-23\n"
+                             f"next_review: 2027-05-23\nsearch: {value}\n")
+    found = frontmatter.problems(meta, "docs/a.md")
+    assert (found == []) is ok, found
+    if not ok:
+        assert "docs/a.md: front matter 'search'" in found[0] and "exclude: true" in found[0]
+
+
 def test_every_page_of_the_guide_passes():
     problems = [p for page in frontmatter.pages(ROOT / "docs")
                 for p in frontmatter.check(page, page.relative_to(ROOT).as_posix())]

@@ -31,7 +31,10 @@ OPTIONAL = {
     # The urgent-care card (overrides/hooks/urgent_care.py).
     "urgent_care": ("full", "pointer", "none"),
 }
-ALLOWED = tuple(REQUIRED) + tuple(OPTIONAL)
+# Material's search plugin reads `search: {exclude: true}` (leave the page
+# out of the search) and `search: {boost: 2}` (rank it higher).
+SEARCH_EXAMPLE = "search: {exclude: true}` or `search: {boost: 2}"
+ALLOWED = tuple(REQUIRED) + tuple(OPTIONAL) + ("search",)
 DATE_KEYS = ("last_reviewed", "next_review")
 SNIPPETS = "includes"  # docs/includes/ holds snippets, not pages
 
@@ -115,6 +118,19 @@ def as_date(value):
     return datetime.date.fromisoformat(str(value).strip())
 
 
+def _search_ok(value):
+    """Material's page-level search settings: exclude (true or false) and
+    boost (a positive number), nothing else. Values are text (parse())."""
+    if not isinstance(value, dict) or not value or set(value) - {"exclude", "boost"}:
+        return False
+    if "exclude" in value and str(value["exclude"]).lower() not in ("true", "false"):
+        return False
+    try:
+        return float(value.get("boost", 1)) > 0
+    except (TypeError, ValueError):
+        return False
+
+
 def problems(meta, name):
     """Every problem of a page's front matter, each one line naming the file
     and saying what to fix ([] when it is fine)."""
@@ -150,6 +166,9 @@ def problems(meta, name):
         if key in meta and meta[key] not in values:
             found.append(f"front matter '{key}' is '{meta[key]}'. Use one of: "
                          f"{', '.join(values)}.")
+    if "search" in meta and not _search_ok(meta["search"]):
+        found.append(f"front matter 'search' is '{meta['search']}'. Write it as "
+                     f"`{SEARCH_EXAMPLE}`.")
     return [f"{name}: {p}" for p in found]
 
 
