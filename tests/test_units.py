@@ -176,6 +176,20 @@ def test_only_the_first_abbreviation_outside_links_is_a_tab_stop():
                    '<abbr tabindex="0" title="positron emission tomography">PET</abbr>')
 
 
+def test_first_only_keeps_the_meaning_on_the_first_of_each():
+    """`abbreviations: first` (the glossary): later occurrences, in links or
+    not, lose their title; the first of each keeps it and is the tab stop."""
+    text = ('<abbr title="computed tomography">CT</abbr> '
+            '<a href="x.html"><abbr title="computed tomography">CT</abbr> '
+            '<abbr title="positron emission tomography">PET</abbr></a> '
+            '<abbr title="computed tomography">CT</abbr> <abbr title="positron emission tomography">PET</abbr>')
+    out = hook("abbreviations").first_occurrences_tabbable(text, first_only=True)
+    assert out == ('<abbr tabindex="0" title="computed tomography">CT</abbr> '
+                   '<a href="x.html"><abbr>CT</abbr> '
+                   '<abbr title="positron emission tomography">PET</abbr></a> '
+                   '<abbr>CT</abbr> <abbr tabindex="0" title="positron emission tomography">PET</abbr>')
+
+
 def test_a_theme_fix_that_no_longer_matches_fails_the_build_by_name():
     from mkdocs.exceptions import PluginError
 

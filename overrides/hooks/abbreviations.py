@@ -10,6 +10,11 @@
    with a hundred abbreviations does not get a hundred extra tab stops
    (IBM Equal Access checker), and never inside a link, which takes the
    focus itself (HTML allows no focusable element inside an <a>).
+3. A page whose front matter says `abbreviations: first` (the glossary,
+   where every term is explained in place and 130 tooltips cost the theme
+   about half a second of script on a slow phone) keeps the meaning on the
+   first occurrence of each abbreviation only; the later ones stay <abbr>
+   without a title, so the theme makes no tooltip for them.
 
 Priorities: on_config and on_page_markdown at 0 (checks, in the order of
 hooks: in mkdocs.yml). on_post_page at -40: on the finished page, before
@@ -29,6 +34,8 @@ FENCE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$", re.S | re.M)
 # An <abbr> from the abbr extension, or a whole link (whose abbreviations
 # stay out of the tab order).
 ABBR_OR_LINK = re.compile(r'<a\b[^>]*>.*?</a>|<abbr title="([^"]*)">(.*?)</abbr>', re.S)
+
+ABBR_IN_LINK = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>', re.S)
 
 _known = {}
 
@@ -79,14 +86,20 @@ def check_markdown(markdown, name, known=None):
     return problems
 
 
-def first_occurrences_tabbable(html):
-    """tabindex="0" on the first <abbr> of each abbreviation outside links."""
+def first_occurrences_tabbable(html, first_only=False):
+    """tabindex="0" on the first <abbr> of each abbreviation outside links;
+    with first_only, the later ones (links' too) lose their title."""
     seen = set()
 
     def mark(m):
         short = m.group(2)
-        if short is None or short in seen:  # a link, or not the first
-            return m.group(0)
+        if short is None:  # a link: its abbreviations stay out of the tab order
+            if not first_only:
+                return m.group(0)
+            return ABBR_IN_LINK.sub(lambda a: a.group(0) if a.group(2) not in seen
+                                    else f"<abbr>{a.group(2)}</abbr>", m.group(0))
+        if short in seen:
+            return f"<abbr>{short}</abbr>" if first_only else m.group(0)
         seen.add(short)
         return f'<abbr tabindex="0" title="{m.group(1)}">{short}</abbr>'
 
@@ -122,7 +135,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 @event_priority(-40)
 def on_post_page(output, page, config, **kwargs):
-    return first_occurrences_tabbable(output)
+    return first_occurrences_tabbable(output, page.meta.get("abbreviations") == "first")
 
 
 @event_priority(-20)

@@ -30,6 +30,9 @@ REQUIRED = {
 OPTIONAL = {
     # The urgent-care card (overrides/hooks/urgent_care.py).
     "urgent_care": ("full", "pointer", "none"),
+    # Tooltips on every abbreviation, or on the first of each only
+    # (overrides/hooks/abbreviations.py).
+    "abbreviations": ("all", "first"),
 }
 # Material's search plugin reads `search: {exclude: true}` (leave the page
 # out of the search) and `search: {boost: 2}` (rank it higher).
