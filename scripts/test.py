@@ -53,7 +53,7 @@ def node_tools():
     lock = (tests / "package-lock.json").read_text() if (tests / "package-lock.json").exists() else ""
     if stamp.exists() and stamp.read_text() == lock:
         return
-    print("setup: installing tests/package.json (axe-core, vnu-jar) from the npm registry", flush=True)
+    print("setup: installing tests/package.json (axe-core, vnu-jar, lighthouse) from the npm registry", flush=True)
     cmd = ["npm", "ci" if lock else "install", "--no-audit", "--no-fund", "--prefix", str(tests)]
     if subprocess.run(cmd, cwd=tests).returncode == 0:
         stamp.write_text(lock)
