@@ -339,7 +339,9 @@ def test_pdf_ua(site, key):
              if a.get_object().get("/Subtype") == "/Link"]
     assert all(page.get("/Tabs") == "/S" for page in reader.pages if page.get("/Annots")), \
         f"{path.name}: a page with links does not take its tab order from the structure (/Tabs /S)"
-    assert links and all(str(a.get("/Contents", "")).strip() for a in links), \
+    # The guide links its chapters and sources; the paper handout may have no link at all.
+    assert links or key == "handout", f"{path.name}: no link annotations (the guide links its sources)"
+    assert all(str(a.get("/Contents", "")).strip() for a in links), \
         f"{path.name}: a link annotation without /Contents"
 
 

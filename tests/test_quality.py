@@ -438,9 +438,12 @@ HIDDEN_TEXT = """() => [...document.querySelectorAll('article p, article li')]
   // on screen the sidebar has it); the urgent-care card's line for the PDF
   // (shown only on the print page), and on the print page the cards of
   // chapters after Start here, which show only that line (one full card
-  // per book)
+  // per book); and on the print page what is for the screen only and left
+  // out of the PDF on purpose (print-site-plugin-ignore: Next lines,
+  // website help, notes for web staff)
   .filter(e => e.textContent.trim() && !e.closest('details:not([open]), #print-page-toc, '
-      + '.urgent-card__print-pointer, #print-site-page .urgent-card:not(.urgent-card--home)'))
+      + '.urgent-card__print-pointer, #print-site-page .urgent-card:not(.urgent-card--home), '
+      + '#print-site-page .print-site-plugin-ignore'))
   .filter(e => !e.checkVisibility({opacityProperty: true, visibilityProperty: true})).length"""
 
 

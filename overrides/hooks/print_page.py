@@ -302,9 +302,20 @@ def handout_fields():
             f'{rows}</div>')
 
 
+# mkdocs-print-site-plugin 2.9 prefixes each id with str.replace on the
+# text 'id="x"', so an id that is a piece of 'id' itself ("i", "d", "id")
+# comes out as 'iglossary-d="d"' (urls.py, fix_internal_links).
+BROKEN_BY_PRINT_SITE = re.compile(r'\bid="(i|d|id)"')
+
+
 @event_priority(10)
 def on_page_content(html_text, page, config, files, **kwargs):
     """Chapter number in the H1; print-only classes and blocks (see 6. and 7.)."""
+    bad = BROKEN_BY_PRINT_SITE.search(html_text)
+    if bad:
+        raise PluginError(f"docs/{page.file.src_uri}: a heading has the id '{bad.group(1)}', which "
+                          f"{PLUGIN} breaks on the print page. Give it another id, for example "
+                          f"'## {bad.group(1).upper()} {{ #letter-{bad.group(1)} }}'.")
     number = _numbers.get(page.file.src_uri)
     if number is not None and 'class="guide-chapter-number"' not in html_text:
         html_text = H1_OPEN.sub(lambda m: m.group(0) + f'<span class="guide-chapter-number">'
