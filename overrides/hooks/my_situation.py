@@ -217,25 +217,29 @@ def on_config(config, **kwargs):
 
 # --- rendering ---------------------------------------------------------------------
 
+def _hint(item, element_id):
+    """(attribute, block): aria-describedby and the hint's own <div>, or two
+    empty strings when the item has no hint."""
+    if not item.get("hint"):
+        return "", ""
+    return (f' aria-describedby="{esc(element_id)}-hint"',
+            f'<div class="ms-hint" id="{esc(element_id)}-hint">{esc(item["hint"])}</div>')
+
+
 def render_form(state):
     out = ['<div class="ms-tool" id="ms-tool" hidden>']
     for n, q in enumerate(state["data"]["questions"], 1):
         qid = q["id"]
-        described = f' aria-describedby="ms-{qid}-hint"' if q.get("hint") else ""
+        described, hint_block = _hint(q, f"ms-{qid}")
         out.append(f'<fieldset class="ms-q" data-ms-question="{esc(qid)}" '
                    f'data-ms-unanswered="{esc(q["unanswered"])}"{described}>'
-                   f'<legend>{n}. {esc(q["legend"])}</legend>')
-        if q.get("hint"):
-            out.append(f'<div class="ms-hint" id="ms-{qid}-hint">{esc(q["hint"])}</div>')
+                   f'<legend>{n}. {esc(q["legend"])}</legend>{hint_block}')
         for c in q["choices"]:
             cid = f"ms-{qid}-{c['id']}"
-            hint = f' aria-describedby="{cid}-hint"' if c.get("hint") else ""
+            described, hint_block = _hint(c, cid)
             out.append(f'<div class="ms-choice"><input type="radio" name="ms-{esc(qid)}" '
-                       f'id="{esc(cid)}" value="{esc(c["id"])}"{hint}>'
-                       f'<label for="{esc(cid)}">{esc(c["label"])}</label>')
-            if c.get("hint"):
-                out.append(f'<div class="ms-hint" id="{esc(cid)}-hint">{esc(c["hint"])}</div>')
-            out.append("</div>")
+                       f'id="{esc(cid)}" value="{esc(c["id"])}"{described}>'
+                       f'<label for="{esc(cid)}">{esc(c["label"])}</label>{hint_block}</div>')
         out.append("</fieldset>")
     out.append('<div class="ms-actions">'
                '<button type="button" class="md-button md-button--primary" id="ms-print">Print my list</button> '
