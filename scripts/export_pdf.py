@@ -269,7 +269,9 @@ def _print_page(c, source, job, paper):
                 break
             pages = pdf.destination_pages(data)
             if chapters:
-                fill = pdf.page_fill(data)
+                # Only the page before each chapter's first page matters.
+                fill = pdf.page_fill(data, [pages[ch["heading"]] - 2 for ch in chapters[1:]
+                                            if pages.get(ch["heading"])])
                 for ch in chapters[1:]:
                     start = pages.get(ch["heading"])
                     if start and start > 2 and fill[start - 2] < RUN_ON and ch["section"] not in run_on:

@@ -321,6 +321,12 @@ def test_pdf_ua(site, key):
     xmp = ET.fromstring(reader.xmp_metadata.stream.get_data())
     part = xmp.findall(".//{http://www.aiim.org/pdfua/ns/id/}part")
     assert [p.text for p in part] == ["1"], f"{path.name}: no pdfuaid:part 1 in the XMP metadata"
+    stream = root["/Metadata"].get_object()
+    assert (stream.get("/Type"), stream.get("/Subtype")) == ("/Metadata", "/XML"), \
+        f"{path.name}: the XMP stream does not say it is /Type /Metadata /Subtype /XML"
+    # poppler reads the file without a warning (it warned about that stream).
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True)
+    assert info.returncode == 0 and not info.stderr.strip(), f"{path.name}: pdfinfo says {info.stderr}"
     assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"].value is True
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     elements = structure(reader)

@@ -229,3 +229,44 @@ def test_tel_address_keeps_the_plus_and_dials_the_digits_in_brackets():
     assert tel_address("0100 000 0000") == "01000000000"
     assert tel_address("1-800-4-CANCER (1-800-422-6237)") == "18004226237"
     assert tel_address("(020) 7123 4567") == "02071234567"  # brackets only group the digits
+
+
+
+def _pdf_with_text_at(heights):
+    """A PDF (A4) whose page i carries one word with its baseline at
+    heights[i] points from the bottom (None: an empty page)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    for y in heights:
+        page = writer.add_blank_page(595, 842)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+        raw = DecodedStreamObject()
+        raw.set_data(b"" if y is None else f"BT /F1 12 Tf 72 {y} Td (Word) Tj ET".encode())
+        page.replace_contents(ContentStream(raw, writer))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_page_fill_measures_how_far_down_the_text_reaches():
+    from guidekit import pdf
+
+    top, bottom = 842 - pdf.TOP_MARGIN, pdf.BOTTOM_MARGIN
+    middle = (top + bottom) / 2
+    data = _pdf_with_text_at([top, middle, bottom + 1, None])
+    fills = pdf.page_fill(data)
+    assert sorted(fills) == [0, 1, 2, 3]
+    assert fills[0] == pytest.approx(0, abs=0.01)
+    assert fills[1] == pytest.approx(0.5, abs=0.01)
+    assert fills[2] == pytest.approx(1, abs=0.01)
+    assert fills[3] == 0  # nothing on it
+    # Asked for some pages, it reads only those (and ignores pages it lacks).
+    assert pdf.page_fill(data, [1, 9]) == {1: fills[1]}

@@ -67,13 +67,17 @@ def page_count(pdf_bytes):
     return len(PdfReader(io.BytesIO(pdf_bytes)).pages)
 
 
-def page_fill(pdf_bytes):
-    """For each page, how far down its text area the content reaches (0 to
-    1): the lowest text or image above the bottom margin (boxes are left
-    out: Chromium paints each page's white background as one)."""
+def page_fill(pdf_bytes, indexes=None):
+    """{page index (0-based): how far down its text area the content reaches
+    (0 to 1)}: the lowest text or image above the bottom margin (boxes are
+    left out: Chromium paints each page's white background as one). Only the
+    pages in indexes when given: reading a page's content is the slow part."""
     reader = PdfReader(io.BytesIO(pdf_bytes))
-    fills = []
-    for page in reader.pages:
+    wanted = range(len(reader.pages)) if indexes is None else sorted(
+        {i for i in indexes if 0 <= i < len(reader.pages)})
+    fills = {}
+    for index in wanted:
+        page = reader.pages[index]
         height = float(page.mediabox.height)
         low = [height]
 
@@ -88,7 +92,7 @@ def page_fill(pdf_bytes):
         page.extract_text(visitor_text=text, visitor_operand_before=operand)
         area = height - TOP_MARGIN - BOTTOM_MARGIN
         lowest = min([y for y in low if y >= BOTTOM_MARGIN - 2] or [height])
-        fills.append(max(0.0, min(1.0, (height - TOP_MARGIN - lowest) / area)))
+        fills[index] = max(0.0, min(1.0, (height - TOP_MARGIN - lowest) / area))
     return fills
 
 
@@ -177,6 +181,11 @@ def make_accessible(writer, *, title, author, subject, language, keywords):
     writer.xmp_metadata = XMP.format(
         title=escape(title), author=escape(author), subject=escape(subject),
         language=escape(language), keywords=escape(keywords), creator=escape(CREATOR)).encode()
+    # pypdf writes the stream bare; a metadata stream names its type (PDF 1.7,
+    # 14.3.2; without it poppler warns "Unknown Metadata type").
+    stream = writer.root_object["/Metadata"].get_object()
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
     for page in writer.pages:
         if page.get("/Annots"):
             page[NameObject("/Tabs")] = NameObject("/S")
