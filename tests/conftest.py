@@ -17,6 +17,9 @@
   (its path is printed at the end of the run).
 """
 import dataclasses
+import fcntl
+import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -75,7 +78,7 @@ def build_with_overlay(tmp_path, body, pdf=False):
     there: INHERIT and their paths are relative to them), as a hospital
     would write one: "INHERIT: mkdocs.yml" and then body. Returns
     (CompletedProcess, overlay file name); the site is tmp_path / "site"."""
-    overlay = ROOT / f".test-overlay-{tmp_path.name}.yml"
+    overlay = ROOT / f".test-overlay-{os.getpid()}-{tmp_path.name}.yml"
     overlay.write_text("INHERIT: mkdocs.yml\n" + body, encoding="utf-8")
     try:
         return run_build(tmp_path / "site", config_file=overlay, pdf=pdf), overlay.name
@@ -97,10 +100,23 @@ def project(tmp_path):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The guide, built once per session (site and PDFs), as a pathlib.Path."""
-    out = tmp_path_factory.mktemp("build") / "site"
-    result = run_build(out)
-    assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
+    """The guide, built once per session (site and PDFs), as a pathlib.Path.
+    With several pytest-xdist workers the first one to get here builds it,
+    under a lock, and the others wait for it and share it."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all workers' temporary folders are in
+    folder = shared / "shared-build"
+    folder.mkdir(exist_ok=True)
+    out, outcome = folder / "site", folder / "outcome.json"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not outcome.exists():
+            result = run_build(out)
+            outcome.write_text(json.dumps({"status": result.returncode,
+                                           "output": f"{result.stdout}\n{result.stderr}"}))
+    built = json.loads(outcome.read_text())
+    assert built["status"] == 0, f"build failed:\n{built['output']}"
     return out
 
 
@@ -301,14 +317,38 @@ def format_axe(page_name, violations, label=""):
 
 # --- screenshots to look at ------------------------------------------------------------
 
-_SHOTS = {}
+SHOTS_VARIABLE = "GUIDE_SCREENSHOTS"
+
+
+def pytest_configure(config):
+    # One screenshot folder for the session, made before pytest-xdist starts
+    # its workers, which inherit the variable.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ[SHOTS_VARIABLE] = tempfile.mkdtemp(prefix="guide-screenshots-")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the test files in an order that keeps both cores busy under
+    pytest-xdist (pytest.ini: --dist loadfile, --no-loadscope-reorder): the
+    largest file that needs the built site first (its worker builds the
+    site), then the files that do not need it (the other worker runs them
+    meanwhile instead of waiting for the build), then the rest, largest
+    first. Within a file the order stays as written."""
+    files = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+    needs_site = {path: any("site" in item.fixturenames for item in group)
+                  for path, group in files.items()}
+    by_size = sorted(files, key=lambda path: -len(files[path]))
+    first = [path for path in by_size if needs_site[path]][:1]
+    order = first + [p for p in by_size if not needs_site[p]] + \
+        [p for p in by_size if needs_site[p] and p not in first]
+    items[:] = [item for path in order for item in files[path]]
 
 
 def screenshot_dir():
-    """This session's screenshot folder (made on first use)."""
-    if "dir" not in _SHOTS:
-        _SHOTS["dir"] = pathlib.Path(tempfile.mkdtemp(prefix="guide-screenshots-"))
-    return _SHOTS["dir"]
+    """This session's screenshot folder."""
+    return pathlib.Path(os.environ[SHOTS_VARIABLE])
 
 
 def screenshot(page, name, full_page=False):
@@ -319,6 +359,10 @@ def screenshot(page, name, full_page=False):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if "dir" in _SHOTS:
-        count = len(list(_SHOTS["dir"].glob("*.png")))
-        terminalreporter.write_line(f"screenshots ({count}): {_SHOTS['dir']}")
+    folder = pathlib.Path(os.environ.get(SHOTS_VARIABLE, ""))
+    if os.environ.get(SHOTS_VARIABLE) and folder.is_dir():
+        count = len(list(folder.glob("*.png")))
+        if count:
+            terminalreporter.write_line(f"screenshots ({count}): {folder}")
+        else:
+            folder.rmdir()

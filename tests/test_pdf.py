@@ -19,7 +19,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import NAV_PAGES, ROOT, run_build
+from conftest import NAV_PAGES, ROOT, build_with_overlay
 
 import export_pdf
 
@@ -270,20 +270,15 @@ def test_cover_page(texts):
 def test_cover_names_the_institution_and_a_set_edition(tmp_path):
     """With extra.institution and extra.pdf.edition set in an overlay, the
     cover names the hospital and shows that edition."""
-    overlay = ROOT / f".test-pdf-cover-overlay-{tmp_path.name}.yml"
-    overlay.write_text(
-        "INHERIT: mkdocs.yml\n"
+    result, _ = build_with_overlay(
+        tmp_path,
         "extra:\n"
         "  institution:\n"
         "    name: Test Valley Cancer Centre\n"
         "    phone: 0100 000 0001\n"
         "    url: https://example.org/cancer\n"
         "  pdf:\n"
-        "    edition: 2031-02-14\n", encoding="utf-8")
-    try:
-        result = run_build(tmp_path / "site", config_file=overlay, pdf=False)
-    finally:
-        overlay.unlink()
+        "    edition: 2031-02-14\n")
     assert result.returncode == 0, result.stdout + result.stderr
     page = (tmp_path / "site" / "print_page.html").read_text(encoding="utf-8")
     cover = re.search(r'<section id="print-site-cover-page">(.*?)</section>', page, re.S)
