@@ -5,7 +5,6 @@ Everything is read back from the real files: pypdf for structure (outline,
 metadata, tags, links, font sizes), poppler (pdftotext, pdftoppm) for what a
 reader sees.
 """
-import datetime
 import html
 import io
 import math
@@ -16,10 +15,11 @@ import subprocess
 import unicodedata
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from conftest import NAV_PAGES, ROOT, build_with_overlay
+from guidekit import config as guide_config
+from guidekit import frontmatter
 
 import export_pdf
 
@@ -34,22 +34,13 @@ CHROME = ["Skip to content", "Initializing search", "Type to start searching",
 
 # --- reading the config and the markdown -----------------------------------------
 
-class _Loader(yaml.SafeLoader):
-    """Plain YAML, with MkDocs' tags (!ENV, !!python/name:...) read as None."""
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def config():
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    """The guide's configuration, as MkDocs reads it (guidekit.config)."""
+    return guide_config.load()
 
 
 def print_site_options():
-    for plugin in config()["plugins"]:
-        if isinstance(plugin, dict) and "print-site" in plugin:
-            return plugin["print-site"]
-    raise AssertionError("print-site plugin not configured")
+    return config().plugins["print-site"].config
 
 
 def nav_files():
@@ -57,17 +48,12 @@ def nav_files():
     the print-site plugin's exclude), in order."""
     from mkdocs_print_site_plugin.exclude import exclude
     left_out = print_site_options().get("exclude") or []
-    return [md for md in (next(iter(entry.values())) for entry in config()["nav"])
-            if not exclude(md, left_out)]
+    return [md for md in guide_config.nav_pages() if not exclude(md, left_out)]
 
 
 def chapter_title(md_file):
     """The chapter's H1 as printed: its number (nav order), then its text."""
     return f"{nav_files().index(md_file) + 1}. {h1_of(md_file)}"
-
-
-def front_matter(md):
-    return yaml.safe_load(md.split("---", 2)[1])
 
 
 def h1_of(md_file):
@@ -181,11 +167,16 @@ def without_dates(data):
 
 # --- fixtures ---------------------------------------------------------------------
 
+def built_pdf(site, key):
+    """The PDF named by extra.pdf.<key> (file, handout, large_print) in the built site."""
+    path = site / config()["extra"]["pdf"][key]
+    assert path.is_file(), f"{path.name} was not written by the build (extra.pdf.{key} in mkdocs.yml)"
+    return path
+
+
 @pytest.fixture(scope="module")
 def guide(site):
-    path = site / config()["extra"]["pdf"]["file"]
-    assert path.exists(), f"{path.name} was not written by the build"
-    return path
+    return built_pdf(site, "file")
 
 
 @pytest.fixture(scope="module")
@@ -200,9 +191,7 @@ def texts(guide):
 
 @pytest.fixture(scope="module")
 def handout(site):
-    path = site / config()["extra"]["pdf"]["handout"]
-    assert path.exists(), f"{path.name} was not written by the build"
-    return path
+    return built_pdf(site, "handout")
 
 
 @pytest.fixture(scope="module")
@@ -259,8 +248,8 @@ def test_cover_page(texts):
     assert norm(print_site_options()["print_page_title"]) in cover
     assert norm(cfg["extra"]["disclaimer"]) in cover, "the disclaimer is not on the cover"
     assert norm(cfg["site_description"]) in cover, "the subtitle is not on the cover"
-    newest = max(datetime.date.fromisoformat(str(front_matter(
-        (ROOT / "docs" / f).read_text(encoding="utf-8"))["last_reviewed"])) for f in nav_files())
+    newest = max(frontmatter.as_date(frontmatter.read(ROOT / "docs" / f)["last_reviewed"])
+                 for f in nav_files())
     edition = f"{newest.day} {newest:%B %Y}"
     assert f"Edition: {edition}" in cover, f"edition date {edition} (newest last_reviewed) not on the cover"
     # No institution is configured, so none is named.

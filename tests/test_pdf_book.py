@@ -22,7 +22,7 @@ from pypdf.generic import IndirectObject
 
 
 from guidekit import config as guide_config
-from test_pdf import chapter_title, nav_files, norm, page_texts
+from test_pdf import built_pdf, chapter_title, nav_files, norm, page_texts
 
 MM = 72 / 25.4
 EXTRA = guide_config.load()["extra"]["pdf"]
@@ -35,25 +35,19 @@ Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Fo
 
 # --- fixtures -------------------------------------------------------------------------
 
-def _pdf(site, key):
-    path = site / EXTRA[key]
-    assert path.is_file(), f"{path.name} was not written by the build (extra.pdf.{key} in mkdocs.yml)"
-    return path
-
-
 @pytest.fixture(scope="module")
 def guide(site):
-    return _pdf(site, "file")
+    return built_pdf(site, "file")
 
 
 @pytest.fixture(scope="module")
 def large(site):
-    return _pdf(site, "large_print")
+    return built_pdf(site, "large_print")
 
 
 @pytest.fixture(scope="module")
 def handout(site):
-    return _pdf(site, "handout")
+    return built_pdf(site, "handout")
 
 
 @pytest.fixture(scope="module")
@@ -313,7 +307,7 @@ def structure(reader):
 
 @pytest.mark.parametrize("key", ["file", "large_print", "handout"])
 def test_pdf_ua(site, key):
-    path = _pdf(site, key)
+    path = built_pdf(site, key)
     reader = PdfReader(str(path))
     root = reader.trailer["/Root"]
     # Identification: pdfuaid:part 1 in the XMP metadata.

@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from conftest import ROOT, build_with_overlay, run_build
+from guidekit.data import read_yaml
 
 DOCS = ROOT / "docs"
 DATA_FILE = DOCS / "includes" / "treatments.yml"
-DATA = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+DATA = read_yaml(DATA_FILE, "the treatment options")
 PAGE = "next-treatment.html"
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 

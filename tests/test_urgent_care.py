@@ -10,20 +10,20 @@ import re
 import subprocess
 
 import pytest
-import yaml
 
 from conftest import NAV_MD, ROOT, build_with_overlay, run_axe, screenshot
 from guidekit import config as guide_config
+from guidekit import frontmatter
+from guidekit.data import read_yaml
 
 DOCS = ROOT / "docs"
-DATA = yaml.safe_load((DOCS / "includes" / "urgent-care.yml").read_text(encoding="utf-8"))
+DATA = read_yaml(DOCS / "includes" / "urgent-care.yml", "the urgent-care card")
 REGION_NUMBERS = {"us": "911", "uk": "999"}
 PHONE = (393, 852)  # a common phone viewport, CSS pixels
 
 
 def front_matter(md):
-    text = (DOCS / md).read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---", 2)[1])
+    return frontmatter.read(DOCS / md)
 
 
 def pages_with(mode):
