@@ -38,6 +38,7 @@ import tempfile
 import time
 
 import bootstrap
+from guidekit import PDF_FACTS_VARIABLE  # stdlib only: importable before the venv
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Folders of the project a target may never be, nor contain.
@@ -49,8 +50,6 @@ SITE_SIGNATURE = ("index.html", "sitemap.xml", "assets", "content-security-polic
 # older DevTools export's).
 BROWSER_LEFTOVERS = ("playwright_chromiumdev_profile-*", "guide-pdf-chromium-*")
 STALE_AFTER = 120  # seconds: a folder younger than this may be about to be used
-# The PDFs' pages and sizes, for the site's PDF links (overrides/hooks/print_page.py).
-FACTS_VARIABLE = "GUIDE_PDF_FACTS"
 
 
 class BuildError(Exception):
@@ -343,9 +342,9 @@ def _mkdocs(config_file, folder, facts=None):
     # The theme prints an end-of-life notice whenever `mkdocs` runs as a
     # program, unless this is set: the one place it is.
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop(FACTS_VARIABLE, None)
+    env.pop(PDF_FACTS_VARIABLE, None)
     if facts:
-        env[FACTS_VARIABLE] = json.dumps(facts, sort_keys=True)
+        env[PDF_FACTS_VARIABLE] = json.dumps(facts, sort_keys=True)
     if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:
         raise BuildError("see the messages above")
 

@@ -300,7 +300,7 @@ def render_treatments(state, region):
         group = fit_attr({"driver": answers_of[change]}, state["questions"])
         items = []
         for drug in row["drugs"]:
-            item = treatments._drug_item(drug, sources, region)
+            item = treatments.drug_item(drug, sources, region)
             own = state["drug_attr"].get((change, drug["generic"]), "")
             attr = "|".join(f"{a};{group}" for a in own.split("|")) if own else group
             items.append(item.replace("<li>", f'<li{fit(attr)}>', 1))

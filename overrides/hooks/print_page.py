@@ -63,6 +63,7 @@ import os
 import pathlib
 import re
 
+from guidekit import PDF_FACTS_VARIABLE
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -79,7 +80,6 @@ ID = re.compile(r'\bid="([^"]+)"')
 REFERENCES = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls|for)="([^"]+)"')
 
 
-FACTS_VARIABLE = "GUIDE_PDF_FACTS"
 H1_OPEN = re.compile(r"<h1\b[^>]*>")
 NEXT_LINE = re.compile(r"<p>(<strong>Next:</strong>)")
 HANDOUT_FIELDS = [("Date", 1), ("Who I saw", 1), ("Next appointment", 1), ("My medicines", 2),
@@ -208,13 +208,13 @@ def _name_chapter(m):
 @event_priority(-10)
 def on_config(config, **kwargs):
     """The PDFs' pages and sizes, when scripts/build.py passes them (see 8.)."""
-    raw = os.environ.get(FACTS_VARIABLE, "").strip()
+    raw = os.environ.get(PDF_FACTS_VARIABLE, "").strip()
     facts = {}
     if raw:
         try:
             facts = json.loads(raw)
         except ValueError as err:
-            raise PluginError(f"${FACTS_VARIABLE} is not JSON ({err}); scripts/build.py sets it: "
+            raise PluginError(f"${PDF_FACTS_VARIABLE} is not JSON ({err}); scripts/build.py sets it: "
                               "unset it to build without the PDFs' figures") from None
     for name, fact in facts.items():
         fact["label"] = facts_label(fact)

@@ -179,7 +179,7 @@ def _status_text(status, sources, place):
             f'<span class="guide-treatments__source">Source: {_source_link(sources[status["source"]])}.</span>')
 
 
-def _drug_item(drug, sources, region):
+def drug_item(drug, sources, region):
     brands = drug["brand"]
     us_brand, eu_brand = brands["us"], brands.get("eu_uk") or brands["us"]
     if region == "uk":
@@ -215,7 +215,7 @@ def render_driver_table(data, region):
     sources = data["sources"]
     rows = []
     for driver in data["drivers"]:
-        items = "".join(_drug_item(drug, sources, region) for drug in driver["drugs"])
+        items = "".join(drug_item(drug, sources, region) for drug in driver["drugs"])
         rows.append(f'<tr><td>{esc(driver["change"])}</td><td>{esc(driver["drug_type"])}</td>'
                     f'<td><ul class="guide-treatments__drugs">{items}</ul></td></tr>')
     return ('<div class="guide-treatments">'

@@ -1,9 +1,13 @@
 """The guide's shared tooling: one home for each concern the build hooks,
 the scripts and the tests all need.
 
-- guidekit.config      the MkDocs configuration (INHERIT honoured), the nav's pages
-- guidekit.browser     headless Chromium through Playwright (Debian's chromium)
-- guidekit.server      a small local web server (any subpath, any headers)
+- guidekit.config       the MkDocs configuration (INHERIT honoured), the nav's pages
+- guidekit.frontmatter  each page's front matter, read and checked
+- guidekit.data         the data files (docs/includes/*.yml)
+- guidekit.phone        tel: addresses for every phone number the guide shows
+- guidekit.browser      headless Chromium through Playwright (Debian's chromium)
+- guidekit.server       a small local web server (any subpath, any headers)
+- guidekit.pdf          what the PDF export does to a PDF after printing it
 
 scripts/bootstrap.py installs this folder into .venv (a .pth file), so hooks,
 scripts and tests import it by name; nothing edits sys.path.
@@ -11,6 +15,9 @@ scripts and tests import it by name; nothing edits sys.path.
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+# scripts/build.py passes the PDFs' pages and sizes to the second site build
+# in this variable (JSON); overrides/hooks/print_page.py puts them on the links.
+PDF_FACTS_VARIABLE = "GUIDE_PDF_FACTS"
 
 
 def build_report_path(site_dir):
