@@ -282,3 +282,20 @@ def test_card_is_in_the_guide_pdf(site):
             start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
             assert start in text, f"not in the PDF: {item['text']}"
     assert card.split()[0] in text
+
+
+def test_links_to_the_card_lead_to_the_printed_card_in_the_pdf(site):
+    """In the PDF only the first chapter's card is printed in full, so every
+    link to a chapter's card goes there and prints its page number: a reader
+    on paper is never sent to "the box at the top of this page"."""
+    page = (site / guide_config.print_page()).read_text(encoding="utf-8")
+    targets = set(re.findall(r'href="#([\w-]+-urgent-care)"', page))
+    assert targets == {"index-urgent-care"}, f"links to cards that are not printed in full: {targets}"
+    pdf = site / guide_config.load()["extra"]["pdf"]["file"]
+    text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    assert "top of this page" not in text
+    # Each link to the card from another chapter prints where the card is.
+    printed = re.findall(r"urgent help box(?: near the start of the first chapter| on Start here)? "
+                         r"\(see page (\d+)\)", text)
+    assert len(printed) >= 5 and len(set(printed)) == 1, printed

@@ -63,6 +63,7 @@ import os
 import pathlib
 import re
 
+import urgent_care  # overrides/hooks/urgent_care.py: MkDocs puts a hook's folder on the path while loading it
 from guidekit import PDF_FACTS_VARIABLE
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -80,6 +81,8 @@ ID = re.compile(r'\bid="([^"]+)"')
 REFERENCES = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls|for)="([^"]+)"')
 
 
+OWN_URGENT_CARD = re.compile(r'href="#([\w-]+)-urgent-care"')
+URGENT_HOME = urgent_care.HOME.removesuffix(".md")  # its print-page section key ("index")
 H1_OPEN = re.compile(r"<h1\b[^>]*>")
 NEXT_LINE = re.compile(r"<p>(<strong>Next:</strong>)")
 HANDOUT_FIELDS = [("Date", 1), ("Who I saw", 1), ("Next appointment", 1), ("My medicines", 2),
@@ -192,6 +195,11 @@ def on_post_build(config, **kwargs):
     text = _edit(text, "heading-number", re.compile(re.escape(HEADING_NUMBER)), " data-heading-number=")
     # 5. Unique ids; links inside the guide land.
     text = unique_ids(text)
+    # In the PDF only the first chapter's urgent-care card is printed in full
+    # (overrides/hooks/urgent_care.py); a link to a chapter's own card goes
+    # to that one, so the PDF prints its page number after the link.
+    text = OWN_URGENT_CARD.sub(lambda m: m.group(0) if m.group(1) == URGENT_HOME
+                               else f'href="#{URGENT_HOME}-urgent-care"', text)
     # 6. Each chapter's number and menu title, for the PDF's running footer.
     text = _edit(text, "chapter names", CHAPTER, _name_chapter)
     path.write_text(text, encoding="utf-8")
