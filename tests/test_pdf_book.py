@@ -253,9 +253,7 @@ def test_tick_boxes_sit_inside_the_text_area(site, chromium):
 
 # --- the handout -----------------------------------------------------------------------
 
-def test_handout_is_two_sheets_with_the_fields_to_fill_in(handout):
-    reader = PdfReader(str(handout))
-    assert len(reader.pages) <= 4, f"{handout.name}: {len(reader.pages)} pages, at most 4 (two sheets)"
+def test_handout_has_the_fields_to_fill_in(handout):
     first = norm(page_texts(handout)[0])
     for field in ("Date:", "Who I saw:", "Next appointment:", "My medicines:", "Contact numbers:"):
         assert field in first, f"{handout.name}: page 1 lacks the field '{field}'"

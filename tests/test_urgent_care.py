@@ -38,19 +38,22 @@ def squash(text):
     return " ".join(html.unescape(text).split())
 
 
-def card_html(built):
-    return re.findall(r'<section class="urgent-card[ "].*?</section>', built, re.S)
+def card_html(built, print_copy=False):
+    """The page's card(s) for the screen, or (print_copy) the handout's copy for paper."""
+    cards = re.findall(r'<section class="urgent-card[ "].*?</section>', built, re.S)
+    return [c for c in cards if ("urgent-card--print" in c.split(">", 1)[0]) == print_copy]
 
 
-def card_text(built, sources=True):
+def card_text(built, sources=True, print_copy=False):
     """The card's visible words, tags removed, one space between words
     (without its list of sources when sources is False)."""
-    cards = card_html(built)
+    cards = card_html(built, print_copy)
     assert len(cards) == 1, f"expected one urgent-care card, found {len(cards)}"
     # The line that only the PDF shows (pointing to Start here's card) aside.
     card = re.sub(r'<p class="urgent-card__print-pointer">.*?</p>', " ", cards[0], flags=re.S)
     if not sources:
         card = re.sub(r'<details class="urgent-card__sources">.*?</details>', " ", card, flags=re.S)
+        card = re.sub(r'<sup class="urgent-card__refs">.*?</sup>', " ", card, flags=re.S)
     return squash(re.sub(r"<[^>]+>", " ", card))
 
 
@@ -122,6 +125,58 @@ def test_pointer_pages_link_to_the_card(site):
         assert pointer, f"{md}: no pointer to the urgent-care card"
         assert 'href="index.html#urgent-care"' in pointer.group(1), pointer.group(1)
     assert 'id="urgent-care"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_source_dates_read_as_sentences(site):
+    """Each source in the card's list reads "Publisher. Title. Date.": the
+    date starts a sentence, so it starts with a capital or a figure."""
+    built = (site / "index.html").read_text(encoding="utf-8")
+    dates = re.findall(r'<li id="urgent-care-source-\d+">.*?</a>\. (.*?)</li>', built, re.S)
+    assert len(dates) == len(set(k for t in DATA["tiers"] for i in t["items"] for k in i["sources"])), dates
+    lower = [d for d in dates if not re.match(r"[A-Z0-9]", squash(d))]
+    assert not lower, f"source dates that start in lower case after a full stop: {lower}"
+
+
+# --- the handout: the signs on paper, where the sheet goes home -----------------------
+
+HANDOUT = guide_config.load()["extra"]["pdf"]["handout_page"]
+
+
+def test_handout_page_carries_a_print_copy_of_the_card(site):
+    """The handout page is a pointer page on screen; for paper it carries the
+    card's own words (from the same partial and data), without the source
+    numbers, and the whole-guide print page does not print it twice."""
+    built = (site / guide_config.html_name(HANDOUT)).read_text(encoding="utf-8")
+    copy = card_text(built, sources=False, print_copy=True)
+    card = card_text((site / "index.html").read_text(encoding="utf-8"), sources=False)
+    note = "Where this advice comes from"
+    assert note in copy, "the print copy does not say where its sources are"
+    assert copy.split(note)[0].strip() == card.strip(), "the handout's copy differs from the card"
+    assert "urgent-card__refs" not in card_html(built, print_copy=True)[0]
+    print_page = (site / guide_config.print_page()).read_text(encoding="utf-8")
+    assert "urgent-card--print" not in print_page, "the whole guide prints the handout's copy too"
+
+
+def test_handout_copy_shows_on_paper_only(server, open_page):
+    url = server + guide_config.html_name(HANDOUT)
+    shown = """() => { const c = document.querySelector('.urgent-card--print');
+        return !!c && c.checkVisibility() && c.getBoundingClientRect().height > 100; }"""
+    assert not open_page(url, media="screen").page.evaluate(shown), "the print copy shows on screen"
+    assert open_page(url, media="print").page.evaluate(shown), "the print copy is hidden on paper"
+
+
+def test_handout_pdf_carries_the_warning_signs_on_a_sheet_of_its_own(site):
+    pdf = site / guide_config.load()["extra"]["pdf"]["handout"]
+    pages = [" ".join(p.split()) for p in subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True, text=True, check=True).stdout.split("\f") if p.strip()]
+    first = next(i for i, p in enumerate(pages) if DATA["title"] in p)
+    assert first % 2 == 0, f"the card starts on page {first + 1}, the back of a sheet"
+    text = " ".join(pages[first:])
+    for tier in DATA["tiers"]:
+        for item in tier["items"]:
+            start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
+            assert start in text, f"not in the handout: {item['text']}"
 
 
 # --- on a phone: first thing after Key points, body-size text, both palettes -------

@@ -15,6 +15,13 @@ A page asks for the card in its front matter:
 No page writes its own list of urgent signs: tests/test_urgent_care.py holds
 that. The card is inserted before the print-site plugin saves each page for
 the print page (higher event priority), so the PDF carries it too.
+
+The page printed on its own as the handout (`extra.pdf.handout_page`) is a
+pointer page on screen, but a sheet taken home needs the signs themselves: it
+gets a print-only copy of the card at its end (class urgent-card--print, the
+same partial and words, its sources left to the full guide). It is added in
+on_page_context, after the print-site plugin saved the page for the print
+page, so the whole-guide PDF does not print the card twice.
 """
 import pathlib
 import re
@@ -126,6 +133,18 @@ def on_page_content(html, page, config, files, **kwargs):
         block = env.get_template("partials/urgent-pointer.html").render(
             card=context, config=config, href=href)
     return html[:match.end()] + block + html[match.end():]
+
+
+@event_priority(0)  # after the print-site plugin saved the page (on_page_content)
+def on_page_context(context, page, config, nav, **kwargs):
+    if page.file.src_uri != (config.extra.get("pdf") or {}).get("handout_page"):
+        return context
+    if (page.meta or {}).get("urgent_care") == "full":
+        return context  # the page carries the whole card already, and prints it
+    home = page.file.src_uri == HOME
+    page.content += _state["env"].get_template("partials/urgent-card.html").render(
+        card=card_context(config), config=config, home=home, print_copy=True, href="")
+    return context
 
 
 @event_priority(0)  # a check only; its order among other hooks does not matter
