@@ -278,6 +278,19 @@ def test_large_print_body_text_is_16pt(large):
         f"{large.name}: {small} of {total} words below 16 pt (sizes: {sorted(sizes.items())[:8]})"
 
 
+def test_large_print_cover_is_large_print_on_one_page(large):
+    """Everything on the large-print cover is at body size or larger, except
+    the line in capitals above the title; the licence line stays on it."""
+    reader = PdfReader(str(large))
+    sizes = word_sizes(reader, [0])
+    small = {pt: n for pt, n in sizes.items() if pt < 16}
+    kicker = len(reader.pages[0].extract_text().split("\n")[0].split())
+    assert sum(small.values()) <= kicker, f"{large.name} cover: words below 16 pt {small}"
+    copyright_ = norm(guide_config.load()["copyright"] or "")
+    assert copyright_ and copyright_ in norm(reader.pages[0].extract_text()), \
+        f"{large.name}: the cover runs over onto page 2 (its licence line is not on page 1)"
+
+
 def test_large_print_has_every_chapter(large):
     starts = chapter_pages(PdfReader(str(large)))
     missing = [chapter_title(md) for md in nav_files() if chapter_title(md) not in starts]
