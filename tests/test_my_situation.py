@@ -126,14 +126,17 @@ COMBINATIONS = {
 }
 
 SHOWN = """() => {
-  const visible = el => el.checkVisibility({visibilityProperty: true});
+  const visible = el => !!el && el.checkVisibility({visibilityProperty: true});
   const items = list => [...document.querySelectorAll(`[data-ms-list=${list}] li`)].filter(visible);
   const empty = list => visible(document.querySelector(`[data-ms-list=${list}] .ms-empty`));
+  const prompt = list => visible(document.querySelector(`[data-ms-list=${list}] .ms-prompt`));
   return {
     sections: items('sections').map(li => li.querySelector('a').getAttribute('href')),
     drugs: items('treatments').map(li => li.querySelector('strong').textContent.trim().toLowerCase()),
     questions: items('questions').map(li => li.textContent.trim().replace(/\\s+/g, ' ')),
     noDrugs: empty('treatments'),
+    prompts: ['sections', 'treatments', 'questions'].filter(prompt),
+    drugCaption: visible(document.querySelector('[data-ms-list=treatments] .ms-caption')),
     status: document.getElementById('ms-status').textContent,
   };
 }"""
@@ -181,6 +184,7 @@ def test_answers_show_exactly_what_fits(server, new_tab, name):
     assert shown["sections"] == sections, f"{name}: sections shown {shown['sections']}"
     assert shown["drugs"] == drugs, f"{name}: drugs shown {shown['drugs']}"
     assert shown["noDrugs"] == (not drugs), f"{name}: the 'no drug matches' line is wrong"
+    assert shown["prompts"] == [], f"{name}: the 'pick an answer' line still shows in {shown['prompts']}"
     want = expected_questions(conditional)
     assert shown["questions"] == want, (
         f"{name}: questions shown but not expected {sorted(set(shown['questions']) - set(want))}; "
@@ -199,13 +203,33 @@ def test_answers_show_exactly_what_fits(server, new_tab, name):
     assert page.context.cookies() == []
 
 
-def test_before_any_answer_everything_shows(server, new_tab):
+def assert_waiting_for_an_answer(shown, when):
+    """Before any answer (or after Forget): no drug and no section listed,
+    a line asking for an answer in their place, every question shown."""
+    where = f"{PAGE} {when} (overrides/hooks/my_situation.py, my-situation.js)"
+    assert shown["drugs"] == [] and not shown["drugCaption"], \
+        f"{where}: drugs are listed before any answer is picked: {shown['drugs'][:4]}..."
+    assert shown["sections"] == [], f"{where}: parts of the guide are listed before any answer"
+    assert not shown["noDrugs"], f"{where}: the 'no drug matches these answers' line shows with no answer"
+    assert shown["prompts"] == ["sections", "treatments"], \
+        f"{where}: the 'pick an answer' line shows in {shown['prompts']}, not in sections and treatments"
+    assert shown["questions"] == all_guide_questions(), f"{where}: not every question of the guide shows"
+    assert "Pick an answer" in shown["status"], f"{where}: the status line says {shown['status']!r}"
+
+
+def test_before_any_answer_no_drug_or_section_is_listed(server, new_tab):
+    """A reader who has picked nothing sees a line asking for an answer, not
+    every drug of the table (mostly first-line ones, which would read like
+    advice); "I don't know" is an answer and shows the broader sets (see
+    COMBINATIONS)."""
     page = open_tool(new_tab(), server + PAGE).page
+    assert_waiting_for_an_answer(page.evaluate(SHOWN), "with no answer picked")
+    # One answer is enough to list what fits it.
+    answer(page, {"driver": "alk"})
     shown = page.evaluate(SHOWN)
-    assert shown["questions"] == all_guide_questions()
-    assert len(shown["sections"]) == page.locator("[data-ms-list=sections] li").count()
-    assert len(shown["drugs"]) == page.locator("[data-ms-list=treatments] li").count() >= 20
-    assert "everything" in shown["status"]
+    assert shown["drugs"] == ["lorlatinib"] and shown["prompts"] == [], \
+        f"after one answer: drugs {shown['drugs']}, prompts {shown['prompts']}"
+    assert len(shown["sections"]) > 0, "after one answer no part of the guide is listed"
 
 
 def test_answers_are_kept_on_this_device_until_forgotten(server, new_tab):
@@ -222,7 +246,7 @@ def test_answers_are_kept_on_this_device_until_forgotten(server, new_tab):
     page.get_by_role("button", name="Forget my answers").click()
     assert page.evaluate(STORED) == [], "Forget my answers left the answers in localStorage"
     assert page.evaluate("() => document.querySelectorAll('#ms-tool input:checked').length") == 0
-    assert page.evaluate(SHOWN)["questions"] == all_guide_questions(), "after Forget, not everything shows"
+    assert_waiting_for_an_answer(page.evaluate(SHOWN), "after Forget my answers")
     assert "forgotten" in page.locator("#ms-status").text_content()
     open_tool(tab, server + PAGE)
     assert not page.locator("#ms-driver-alk").is_checked(), "a forgotten answer came back"
@@ -291,6 +315,14 @@ def test_without_javascript_the_full_list_and_record_show(server, new_tab):
     questions = [" ".join(t.split()) for t in page.locator("[data-ms-list=questions] li").all_inner_texts()]
     assert questions == all_guide_questions()
     assert page.locator("[data-ms-list=questions] li").filter(visible=True).count() == len(questions)
+    # The full lists are the no-JavaScript fallback: every part and every
+    # drug, and no line asking for an answer that cannot be given.
+    for name, least in (("sections", 15), ("treatments", 20)):
+        items = page.locator(f"[data-ms-list={name}] li")
+        assert items.count() >= least and items.filter(visible=True).count() == items.count(), \
+            f"{PAGE} without JavaScript: not every item of the {name} list shows"
+        assert not page.locator(f"[data-ms-list={name}] .ms-prompt").is_visible(), \
+            f"{PAGE} without JavaScript: the {name} list shows the 'pick an answer' line"
     assert page.locator(".ms-record__field").filter(visible=True).count() == 2
     assert page.locator(".ms-record table").filter(visible=True).count() == 2
     page.emulate_media(media="print")
@@ -323,6 +355,35 @@ def test_works_at_360px(server, new_tab, scheme):
     assert width <= client, f"{PAGE} scrolls sideways at 360 px ({width} > {client})"
     page.locator("[data-ms-list=treatments]").scroll_into_view_if_needed()
     screenshot(page, f"my-situation-360-{scheme}")
+
+
+# Each table of the treatment record: its caption's box against the table's.
+CAPTION_BOXES = """() => [...document.querySelectorAll('.ms-record table')].map(t => {
+  const table = t.getBoundingClientRect(), caption = t.querySelector('caption').getBoundingClientRect();
+  return {caption: t.querySelector('caption').textContent, table: table.width,
+          width: caption.width, left: caption.left - table.left};
+})"""
+
+
+def test_record_captions_span_their_tables_on_phones(server, new_tab):
+    """On phones the record's tables are cards; a caption left as a table
+    caption there shrank to its longest word ("Each / treatment / so far").
+    Each caption must be as wide as its table, on screen and in print."""
+    tab = new_tab(width=390, height=800)
+    page = open_tool(tab, server + PAGE).page
+    answer(page, COMBINATIONS["HER2 after immunotherapy, a few spots"][0])
+    page.locator(".ms-record").scroll_into_view_if_needed()
+    screenshot(page, "my-situation-390-record")
+    for width, media in ((390, "screen"), (360, "screen"), (390, "print")):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.emulate_media(media=media)
+        boxes = page.evaluate(CAPTION_BOXES)
+        assert len(boxes) == 2, f"{PAGE}: the record has {len(boxes)} tables, expected 2"
+        for box in boxes:
+            assert box["width"] >= box["table"] - 8 and abs(box["left"]) <= 8, (
+                f"{PAGE} at {width} px ({media}): the caption '{box['caption']}' is {box['width']:.0f} px "
+                f"wide under a {box['table']:.0f} px table; fix the .ms-record caption rules in "
+                "docs/assets/stylesheets/guide.css (or print.css)")
 
 
 def test_works_from_a_file(site, new_tab):

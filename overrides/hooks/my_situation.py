@@ -16,8 +16,13 @@ The page asks for each part with a marker on a line of its own:
 
 Each item carries `data-ms-fit` (the answers it fits, see the YAML file);
 docs/assets/javascripts/my-situation.js shows or hides items by it, on the
-device only. Without JavaScript every item shows: the full question list
-and the blank record, ready to print. The script is linked from this page
+device only. The lists marked `data-ms-wait` (the guide's sections and the
+drugs) wait for an answer: until the reader picks one, the script shows
+their `.ms-prompt` line instead of their `.ms-results`, so the page never
+opens on a list of drugs (mostly first-line ones) that reads like advice.
+The question list shows in full until then. Without JavaScript every item
+shows (the prompt keeps its `hidden`): the full lists and the blank record,
+ready to print. The script is linked from this page
 only, by a relative address (any subpath, file://), as a file (the site's
 Content-Security-Policy allows no inline script).
 
@@ -281,9 +286,12 @@ def render_sections(state, page, files):
             title = f"{title}: {heading}"
         href = get_relative_url(target.url, page.url) + (f"#{anchor}" if anchor else "")
         items.append(f'<li{fit(attr)}><a href="{esc(href)}">{esc(title)}</a></li>')
-    return ('<div class="ms-sections ms-print" data-ms-list="sections"><ol>' + "".join(items) + "</ol>"
+    return ('<div class="ms-sections ms-print" data-ms-list="sections" data-ms-wait>'
+            '<div class="ms-prompt" hidden>No answer is picked yet, so no part of the guide is listed '
+            'here. Pick an answer under "Your answers" to see the parts that fit you.</div>'
+            '<div class="ms-results"><ol>' + "".join(items) + "</ol>"
             '<div class="ms-empty" hidden>No section of the guide matches these answers. '
-            'Start with the first page.</div></div>')
+            'Start with the first page.</div></div></div>')
 
 
 def render_treatments(state, region):
@@ -294,8 +302,10 @@ def render_treatments(state, region):
     for answer, changes in state["by_answer"].items():
         for change in changes or []:
             answers_of.setdefault(change, []).append(answer)
-    out = [f'<div class="ms-treatments ms-print" data-ms-list="treatments">'
-           f'<div class="ms-caption">{esc(treatments.CAPTIONS[region])}</div>']
+    out = [f'<div class="ms-treatments ms-print" data-ms-list="treatments" data-ms-wait>'
+           '<div class="ms-prompt" hidden>No answer is picked yet, so no drug is listed here. Which '
+           'drugs fit depends most on the first question, about a driver change.</div>'
+           f'<div class="ms-results"><div class="ms-caption">{esc(treatments.CAPTIONS[region])}</div>']
     for change, row in rows.items():
         group = fit_attr({"driver": answers_of[change]}, state["questions"])
         items = []
@@ -309,7 +319,7 @@ def render_treatments(state, region):
                    f'<ul class="guide-treatments__drugs">{"".join(items)}</ul></div>')
     out.append('<div class="ms-empty" hidden>No drug in the table matches these answers. The table '
                'lists drugs for known driver changes: ask your team whether the cancer has been '
-               'tested for them.</div></div>')
+               'tested for them.</div></div></div>')
     return "".join(out)
 
 

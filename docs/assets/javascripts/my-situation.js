@@ -4,9 +4,11 @@
    Items carry data-ms-fit, written at build time by
    overrides/hooks/my_situation.py from docs/includes/my-situation.yml:
    alternatives joined by "|", each a list of "question:answer,answer"
-   joined by ";". Before any answer, everything shows (as without
-   JavaScript); after one, an unanswered question counts as its fieldset's
-   data-ms-unanswered.
+   joined by ";". Before any answer, the lists marked data-ms-wait (the
+   guide's parts and the drugs) show only their prompt line, and the
+   question list shows in full; after one, an unanswered question counts as
+   its fieldset's data-ms-unanswered ("I don't know", the broadest sets).
+   Without JavaScript everything shows.
 
    Private by design: no request, no cookie, no change to the address. The
    answers are kept in this browser's localStorage only, and "Forget my
@@ -74,6 +76,10 @@
       var shown = !!group.querySelector("li:not([hidden])");
       group.hidden = !shown || (group.dataset.msFit !== undefined && any && !fits(group.dataset.msFit, answers));
     });
+    each("[data-ms-wait]", function (list) {
+      list.querySelector(".ms-prompt").hidden = any;
+      list.querySelector(".ms-results").hidden = !any;
+    });
     var n = {};
     each("[data-ms-list]", function (list) {
       n[list.dataset.msList] = count(list);
@@ -83,7 +89,8 @@
     return any ? "Showing " + plural(n.sections, "part", "parts") + " of the guide, " +
       plural(n.treatments, "drug", "drugs") + " from the table and " +
       plural(n.questions, "question", "questions") + "."
-      : "Showing everything. Answer any question above to narrow the lists.";
+      : "Pick an answer to any question above to see the parts of the guide and the drugs " +
+        "that fit you. Until then, every question of the guide is listed.";
   }
 
   function today() {
@@ -113,8 +120,7 @@
     Array.prototype.forEach.call(tool.querySelectorAll("input:checked"), function (input) {
       input.checked = false;
     });
-    apply();
-    status.textContent = "Your answers are forgotten: this browser no longer keeps them. Everything is shown again.";
+    status.textContent = "Your answers are forgotten: this browser no longer keeps them. " + apply();
   });
   document.getElementById("ms-print").addEventListener("click", function () {
     today();
