@@ -10,7 +10,7 @@ start of each question (an item of a task list, `- [ ]`), shown on screen
 (docs/assets/stylesheets/guide.css) and hidden on paper, where the tick box
 takes its place (print.css). Screen readers read it as part of the question.
 
-on_page_content at -20: after the print-site plugin (0) saved the page for
+Priority: on_page_content at -20, after the print-site plugin (0) saved the page for
 the print page and the PDF, which have the tick boxes and no use for the
 numbers. Pages without a task list are left as they are.
 """
