@@ -186,6 +186,9 @@ def settings(config_file):
 
     left_out = list(cfg.plugins["print-site"].config.get("exclude") or [])
     chapters = [md for md in config.nav_pages(config_file) if not exclude(md, left_out)]
+    # The footer is on every page, the urgent-care sheet at the end too,
+    # whose own sources are with the card in the first chapter: it says
+    # whose sources it points to.
     chapter = f"chapter {chapters.index(handout_page) + 1} of the full guide" \
         if handout_page in chapters else "the full guide"
     handout_footer = " ".join(str(extra_pdf.get("handout_footer") or "").split())
@@ -196,7 +199,7 @@ def settings(config_file):
         {"page": config.html_name(handout_page), "file": extra_pdf["handout"],
          "title": f"{extra_pdf['handout_title']} - {title}", "mode": "handout",
          "classes": ["guide-pdf", "guide-handout"],
-         "footer": f"{handout_footer} Sources: listed in {chapter}.".strip()},
+         "footer": f"{handout_footer} Question sources: {chapter}.".strip()},
     ]
     if extra_pdf.get("large_print"):
         jobs.append({"page": config.print_page(config_file), "file": extra_pdf["large_print"],

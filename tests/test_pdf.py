@@ -266,6 +266,7 @@ def test_cover_names_the_institution_and_a_set_edition(tmp_path):
         "    name: Test Valley Cancer Centre\n"
         "    phone: 0100 000 0001\n"
         "    url: https://example.org/cancer\n"
+        "    urgent_phone: 0100 000 0099\n"
         "  pdf:\n"
         "    edition: 2031-02-14\n")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -276,6 +277,8 @@ def test_cover_names_the_institution_and_a_set_edition(tmp_path):
     assert "Test Valley Cancer Centre" in text
     assert "0100 000 0001" in text
     assert "Edition: 14 February 2031" in text
+    # The hospital's 24-hour line is printed into "My care team".
+    assert "My 24-hour line: 0100 000 0099" in text
 
 
 def test_outline_has_every_chapter_and_section(reader, print_page_headings):
@@ -466,7 +469,8 @@ def test_handout_is_short_and_complete(handout):
     # The disclaimer and the sources: one footer line on every page.
     footer = norm(config()["extra"]["pdf"]["handout_footer"])
     for i, page in enumerate(texts, start=1):
-        assert footer in norm(page) and "Sources:" in page, f"{handout.name} page {i}: no footer line"
+        assert footer in norm(page) and "Question sources: chapter" in norm(page), \
+            f"{handout.name} page {i}: no footer line (the disclaimer, and where the questions' sources are)"
     for chrome in CHROME + ["Next:"]:
         assert chrome not in text
     assert not [i for i, n in enumerate(ink_per_page(handout), 1) if n < 15]

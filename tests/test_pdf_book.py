@@ -255,8 +255,11 @@ def test_tick_boxes_sit_inside_the_text_area(site, chromium):
 
 def test_handout_has_the_fields_to_fill_in(handout):
     first = norm(page_texts(handout)[0])
-    for field in ("Date:", "Who I saw:", "Next appointment:", "My medicines:", "Contact numbers:"):
+    for field in ("Date:", "Who I saw:", "Next appointment:", "My medicines:", "My 24-hour number:"):
         assert field in first, f"{handout.name}: page 1 lacks the field '{field}'"
+    # A handout travels alone: it names the guide it comes from.
+    title = guide_config.load().plugins["print-site"].config.get("print_page_title")
+    assert norm(f"From the guide “{title}”") in first, f"{handout.name}: page 1 does not name the guide"
     every = page_texts(handout)
     assert not any("Next:" in t for t in every), f"{handout.name} prints a 'Next:' link"
     # No page holds only the footer (the disclaimer's old place).

@@ -440,11 +440,12 @@ HIDDEN_TEXT = """() => [...document.querySelectorAll('article p, article li')]
   // chapters after Start here, which show only that line (one full card
   // per book); and on the print page what is for the screen only and left
   // out of the PDF on purpose (print-site-plugin-ignore: Next lines,
-  // website help, notes for web staff); the handout page's copy of the card,
-  // for paper only (on screen its pointer leads to the card)
+  // website help, notes for web staff); what is for paper only (class
+  // guide-print-only: the handout's copy of the card, whose pointer leads to
+  // the card on screen, and the line naming the guide it comes from)
   .filter(e => e.textContent.trim() && !e.closest('details:not([open]), #print-page-toc, '
       + '.urgent-card__print-pointer, #print-site-page .urgent-card:not(.urgent-card--home), '
-      + '.urgent-card--print, '
+      + '.guide-print-only, '
       + '#print-site-page .print-site-plugin-ignore'))
   .filter(e => !e.checkVisibility({opacityProperty: true, visibilityProperty: true})).length"""
 

@@ -151,7 +151,11 @@ def test_handout_page_carries_a_print_copy_of_the_card(site):
     card = card_text((site / "index.html").read_text(encoding="utf-8"), sources=False)
     note = "Where this advice comes from"
     assert note in copy, "the print copy does not say where its sources are"
-    assert copy.split(note)[0].strip() == card.strip(), "the handout's copy differs from the card"
+    # Its own addition: a line to write the 24-hour number on.
+    write_in = "My 24-hour number:"
+    assert copy.count(write_in) == 1, "the print copy has no line to write the 24-hour number on"
+    assert squash(copy.split(note)[0].replace(write_in, "")) == squash(card), \
+        "the handout's copy differs from the card"
     assert "urgent-card__refs" not in card_html(built, print_copy=True)[0]
     print_page = (site / guide_config.print_page()).read_text(encoding="utf-8")
     assert "urgent-card--print" not in print_page, "the whole guide prints the handout's copy too"
@@ -172,6 +176,11 @@ def test_handout_pdf_carries_the_warning_signs_on_a_sheet_of_its_own(site):
         capture_output=True, text=True, check=True).stdout.split("\f") if p.strip()]
     first = next(i for i, p in enumerate(pages) if DATA["title"] in p)
     assert first % 2 == 0, f"the card starts on page {first + 1}, the back of a sheet"
+    # The front of that sheet alone says what to do: both lists, where to
+    # write the 24-hour number, what to do if no one answers, and the crisis line.
+    front = pages[first]
+    for words in ("My 24-hour number:", "If you cannot get through", DATA["notes"][0].split(":")[0]):
+        assert words in front, f"not on the front of the urgent-care sheet (page {first + 1}): {words}"
     text = " ".join(pages[first:])
     for tier in DATA["tiers"]:
         for item in tier["items"]:
@@ -305,6 +314,14 @@ def test_institution_phone_is_inside_the_card(region_sites):
     card = card_html((region_sites["uk"] / "index.html").read_text(encoding="utf-8"))[0]
     assert 'href="tel:01000000099"' in card and "24-hour line" in card
     assert "tel:+441000000002" not in card
+    # Under its heading, before the signs (a reader in trouble looks there),
+    # on one line; and the region's advice for readers without a 24-hour
+    # number is left out, since the card gives one.
+    tier = re.search(r'urgent-card__tier--line">(.*?)</div>\s*</div>', card, re.S).group(1)
+    assert tier.index("tel:01000000099") < tier.index("<li>"), "the 24-hour number comes after the signs"
+    assert "0100\u00a0000\u00a00099" in tier, "the 24-hour number can break across lines"
+    uk_missing = read_yaml(DOCS / "includes" / "regions.yml", "regions")["uk"]["line_missing"]
+    assert squash(uk_missing) not in squash(re.sub(r"<[^>]+>", " ", card))
 
 
 def test_unknown_region_fails_clearly(tmp_path):

@@ -63,6 +63,7 @@ import os
 import pathlib
 import re
 
+import dates  # overrides/hooks/dates.py (the guide's way of writing dates)
 import urgent_care  # overrides/hooks/urgent_care.py: MkDocs puts a hook's folder on the path while loading it
 from guidekit import PDF_FACTS_VARIABLE
 from mkdocs.exceptions import PluginError
@@ -86,7 +87,7 @@ URGENT_HOME = urgent_care.HOME.removesuffix(".md")  # its print-page section key
 H1_OPEN = re.compile(r"<h1\b[^>]*>")
 NEXT_LINE = re.compile(r"<p>(<strong>Next:</strong>)")
 HANDOUT_FIELDS = [("Date", 1), ("Who I saw", 1), ("Next appointment", 1), ("My medicines", 2),
-                  ("Contact numbers", 2)]
+                  ("My 24-hour number", 1), ("Other numbers", 1)]
 # Chapter number by the page's source file, and (number, menu title) by the
 # print page's section id; filled by on_nav for each build.
 _numbers = {}
@@ -299,15 +300,21 @@ def _hide_section(text, anchor, where):
             + text[m.start():stop] + "</div>\n" + text[stop:])
 
 
-def handout_fields():
-    """The print-only block at the top of the handout (see 7.)."""
+def handout_fields(config, page):
+    """The print-only block at the top of the handout (see 7.): the fields,
+    then which guide the sheets come from (a handout travels alone)."""
     rows = "".join(
         f'<div class="guide-handout-fields__row guide-handout-fields__row--{lines}">'
         f'<span class="guide-handout-fields__label">{html.escape(label)}:</span>'
         f'<span class="guide-handout-fields__line"></span></div>'
         for label, lines in HANDOUT_FIELDS)
+    title = config.plugins["print-site"].config.get("print_page_title") or config.site_name
+    reviewed = (page.meta or {}).get("last_reviewed")
+    source = (f'<p class="guide-handout-from guide-print-only">From the guide “{html.escape(title)}”'
+              + (f'; these questions last reviewed {html.escape(dates.guide_date(reviewed))}' if reviewed else "")
+              + ".</p>")
     return (f'<div class="guide-handout-fields" role="group" aria-label="About this appointment">'
-            f'{rows}</div>')
+            f'{rows}</div>{source}')
 
 
 # mkdocs-print-site-plugin 2.9 prefixes each id with str.replace on the
@@ -335,5 +342,5 @@ def on_page_content(html_text, page, config, files, **kwargs):
         html_text = _pdf_facts(html_text, config.extra["pdf_facts"])
     pdf = config.extra.get("pdf") or {}
     if page.file.src_uri == pdf.get("handout_page"):
-        html_text = html_text.replace("</h1>", "</h1>" + handout_fields(), 1)
+        html_text = html_text.replace("</h1>", "</h1>" + handout_fields(config, page), 1)
     return html_text

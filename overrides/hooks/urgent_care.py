@@ -78,6 +78,7 @@ def card_context(config):
     sources numbered in order of first use, and the institution."""
     data = _state["data"]
     region = config.extra["region_words"]
+    institution = config.extra.get("institution") or {}
     numbers, cited = {}, []
     tiers = []
     for tier in data["tiers"]:
@@ -92,11 +93,14 @@ def card_context(config):
             items.append({"text": item["text"].format(**region), "refs": refs})
         tiers.append({"id": tier["id"], "heading": tier["heading"].format(**region),
                       "lead": (tier.get("lead") or "").format(**region), "items": items,
-                      "after": [line.format(**region) for line in tier.get("after") or []]})
+                      # With the hospital's own 24-hour number on the card, the
+                      # region's advice for readers without one is left out.
+                      "after": [line.format(**region) for line in tier.get("after") or []
+                                if not (institution.get("urgent_phone") and line == "{line_missing}")]})
     return {"region": region, "tiers": tiers, "sources": cited,
             "notes": [n.format(**region) for n in data.get("notes") or []],
             "title": data["title"], "checked": f"{data['checked'].day} {data['checked']:%B %Y}",
-            "institution": config.extra.get("institution") or {}}
+            "institution": institution}
 
 
 KEY_POINTS = re.compile(r'<div class="admonition abstract">.*?</div>\n?', re.S)
