@@ -118,8 +118,8 @@ def test_region_build_shows_that_region_s_names_and_labels(region_sites):
     for us_brand, eu_brand in (("Lorbrena", "Lorviqua"), ("Retevmo", "Retsevmo"), ("Lumakras", "Lumykras")):
         assert us_brand in us_names and eu_brand not in us_names, f"US build: {us_brand}/{eu_brand}"
         assert eu_brand in uk_names and us_brand not in uk_names, f"UK build: {us_brand}/{eu_brand}"
-    assert "conditional marketing authorisation" in uk, "UK build: the EU label for sotorasib is missing"
-    assert "conditional marketing authorisation" not in us
+    assert "conditional marketing authorization" in uk, "UK build: the EU label for sotorasib is missing"
+    assert "conditional marketing authorization" not in us
     assert "EU/UK status not confirmed here" in uk, "UK build must say where the EU status is unknown"
 
 

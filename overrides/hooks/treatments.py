@@ -38,8 +38,8 @@ LABELS = {
     "full": "full approval",
     "accelerated": "accelerated approval",
     "approved": "approved",
-    "conditional": "conditional marketing authorisation",
-    "authorised": "marketing authorisation",
+    "conditional": "conditional marketing authorization",
+    "authorised": "marketing authorization",
 }
 STATUS_FIELDS = ("regulator", "label", "date", "source")
 SOURCE_FIELDS = ("title", "publisher", "date", "url")
