@@ -21,7 +21,9 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 
+from conftest import ROOT
 from guidekit import config as guide_config
+from guidekit.data import read_yaml
 from test_pdf import built_pdf, chapter_title, nav_files, norm, page_texts
 
 MM = 72 / 25.4
@@ -138,6 +140,12 @@ def test_contents_is_one_page_of_numbered_chapters(guide, guide_texts):
         assert m, f"{guide.name}: page 2 lacks '{title}' with its page number (one page of chapters)"
         assert int(m.group(1)) == starts[title], f"'{title}': contents say {m.group(1)}, bookmark {starts[title]}"
     assert min(starts.values()) == 3, f"{guide.name}: the contents run past page 2"
+    # First of all, the urgent-care card, with the page it is printed on.
+    card_title = read_yaml(ROOT / "docs" / "includes" / "urgent-care.yml", "the urgent-care card")["title"]
+    m = re.match(r"Contents " + re.escape(norm(card_title)) + r" (\d+)\b", contents)
+    assert m, f"{guide.name}: the contents do not start with the urgent-care card ('{card_title}')"
+    printed = next(i for i, t in enumerate(guide_texts, 1) if norm(card_title) in norm(t) and i > 2)
+    assert int(m.group(1)) == printed, f"contents say the card is on page {m.group(1)}, it is on page {printed}"
 
 
 def test_chapter_numbers_match_the_menu_and_the_pages(site):

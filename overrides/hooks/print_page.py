@@ -82,7 +82,7 @@ ID = re.compile(r'\bid="([^"]+)"')
 REFERENCES = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls|for)="([^"]+)"')
 
 
-OWN_URGENT_CARD = re.compile(r'href="#([\w-]+)-urgent-care"')
+OWN_URGENT_CARD = re.compile(rf'href="#([\w-]+)-{urgent_care.ANCHOR}"')
 URGENT_HOME = urgent_care.HOME.removesuffix(".md")  # its print-page section key ("index")
 H1_OPEN = re.compile(r"<h1\b[^>]*>")
 NEXT_LINE = re.compile(r"<p>(<strong>Next:</strong>)")
@@ -129,12 +129,18 @@ def _label(inner):
     return html.unescape(re.sub(r"<[^>]+>|¶", "", inner).replace("&para;", "")).strip()
 
 
-def static_toc(text):
+def static_toc(text, urgent_title):
     """A <ul> of the chapters (each chapter's h1, its number apart), one line
     each with a dot leader; scripts/export_pdf.py writes the page numbers in
     (data-page, shown by print.css)."""
     items = []
-    for _, start, end in chapters(text):
+    for name, start, end in chapters(text):
+        # The urgent-care card first of all: a reader in trouble opens the
+        # contents to find it (reader review of the large print).
+        if name == URGENT_HOME and f'id="{urgent_care.ANCHOR}"' in text[start:end]:
+            items.append(f'<li class="guide-print-toc__urgent"><a href="#{URGENT_HOME}-{urgent_care.ANCHOR}">'
+                         f'<span class="guide-print-toc__title">{html.escape(urgent_title)}</span>'
+                         f'<span class="guide-print-toc__dots" aria-hidden="true"></span></a></li>')
         m = re.search(r'<h1 id="([^"]+)"[^>]*>(.*?)</h1>', text[start:end], re.S)
         if not m:
             continue
@@ -187,7 +193,7 @@ def on_post_build(config, **kwargs):
                           "overrides/hooks/print_page.py makes relative; the theme has changed. "
                           "Check base.html's __md_scope script and __config.")
     # 2. Contents written at build time, the plugin's run-time script gone.
-    toc = static_toc(text)
+    toc = static_toc(text, urgent_care.title(config))
     text = _edit(text, "contents list", TOC_TITLE, lambda m: m.group(1) + toc, count=1)
     text = _edit(text, "plugin's contents script", RUNTIME_TOC, "")
     # 3. No search.

@@ -73,6 +73,12 @@ def on_config(config, **kwargs):
     return config
 
 
+def title(config):
+    """The card's title, from the data file (other hooks import this module
+    as a copy of their own, without the state the loaded hook keeps)."""
+    return _load(config)["title"]
+
+
 def card_context(config):
     """What the templates need: the region's words, the tiers with their
     sources numbered in order of first use, and the institution."""
