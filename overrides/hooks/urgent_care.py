@@ -151,9 +151,8 @@ def on_page_context(context, page, config, nav, **kwargs):
         return context
     if (page.meta or {}).get("urgent_care") == "full":
         return context  # the page carries the whole card already, and prints it
-    home = page.file.src_uri == HOME
     page.content += _state["env"].get_template("partials/urgent-card.html").render(
-        card=card_context(config), config=config, home=home, print_copy=True, href="")
+        card=card_context(config), config=config, print_copy=True, href="")
     return context
 
 
