@@ -15,6 +15,7 @@ from conftest import NAV_MD, ROOT, build_with_overlay, run_axe, screenshot
 from guidekit import config as guide_config
 from guidekit import frontmatter
 from guidekit.data import read_yaml
+from test_pdf import built_pdf, page_texts
 
 DOCS = ROOT / "docs"
 DATA = read_yaml(DOCS / "includes" / "urgent-care.yml", "the urgent-care card")
@@ -170,10 +171,7 @@ def test_handout_copy_shows_on_paper_only(server, open_page):
 
 
 def test_handout_pdf_carries_the_warning_signs_on_a_sheet_of_its_own(site):
-    pdf = site / guide_config.load()["extra"]["pdf"]["handout"]
-    pages = [" ".join(p.split()) for p in subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True, text=True, check=True).stdout.split("\f") if p.strip()]
+    pages = [" ".join(p.split()) for p in page_texts(built_pdf(site, "handout"))]
     first = next(i for i, p in enumerate(pages) if DATA["title"] in p)
     assert first % 2 == 0, f"the card starts on page {first + 1}, the back of a sheet"
     # The front of that sheet alone says what to do: both lists, where to
@@ -181,11 +179,10 @@ def test_handout_pdf_carries_the_warning_signs_on_a_sheet_of_its_own(site):
     front = pages[first]
     for words in ("My 24-hour number:", "If you cannot get through", DATA["notes"][0].split(":")[0]):
         assert words in front, f"not on the front of the urgent-care sheet (page {first + 1}): {words}"
-    text = " ".join(pages[first:])
     for tier in DATA["tiers"]:
         for item in tier["items"]:
             start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
-            assert start in text, f"not in the handout: {item['text']}"
+            assert start in front, f"not on the front of the urgent-care sheet (page {first + 1}): {item['text']}"
 
 
 # --- on a phone: first thing after Key points, body-size text, both palettes -------

@@ -65,11 +65,13 @@
     {%- for label in ["My nurse or key worker", "Their phone", "My 24-hour line",
                       "My hospital number"] %}
       {#- The hospital's own 24-hour line, when its overlay gives one, is printed in. #}
-      {%- if label == "My 24-hour line" and inst.urgent_phone %}
-      <div class="guide-cover__mine-row"><span class="guide-cover__mine-label">{{ label }}:</span><span class="guide-cover__mine-value">{{ inst.urgent_phone | e }}</span></div>
-      {%- else %}
-      <div class="guide-cover__mine-row"><span class="guide-cover__mine-label">{{ label }}:</span><span class="guide-cover__mine-line"></span></div>
-      {%- endif %}
+      <div class="guide-cover__mine-row"><span class="guide-cover__mine-label">{{ label }}:</span>
+        {%- if label == "My 24-hour line" and inst.urgent_phone -%}
+        <span class="guide-cover__mine-value">{{ inst.urgent_phone | e }}</span>
+        {%- else -%}
+        <span class="guide-cover__mine-line"></span>
+        {%- endif -%}
+      </div>
     {%- endfor %}
     </div>
   </div>

@@ -206,7 +206,7 @@ def on_post_build(config, **kwargs):
     # (overrides/hooks/urgent_care.py); a link to a chapter's own card goes
     # to that one, so the PDF prints its page number after the link.
     text = OWN_URGENT_CARD.sub(lambda m: m.group(0) if m.group(1) == URGENT_HOME
-                               else f'href="#{URGENT_HOME}-urgent-care"', text)
+                               else f'href="#{URGENT_HOME}-{urgent_care.ANCHOR}"', text)
     # 6. Each chapter's number and menu title, for the PDF's running footer.
     text = _edit(text, "chapter names", CHAPTER, _name_chapter)
     path.write_text(text, encoding="utf-8")
