@@ -10,9 +10,16 @@ Every host name but the loopback resolves to nothing, so no request can leave
 the machine. Every step has a deadline that really fires: a watchdog kills
 the browser's processes (found by a marker switch on their command line), the
 pending call fails, and BrowserError names the step.
+
+The address bar's popups, which Chromium 156 builds for every new browser
+context, are switched off (SKIPPED_FEATURES): they doubled the CPU cost of
+each fresh context the tests and the PDF export open.
 """
 import contextlib
+import functools
 import os
+import pathlib
+import re
 import shutil
 import signal
 import threading
@@ -29,6 +36,12 @@ ARGS = [
     # (and is recorded by whoever listens), it never leaves the machine.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
+# Chromium 156 builds the address bar's two popups (chrome://omnibox-popup
+# WebUI pages, each in a renderer process of its own) for every new window,
+# and Playwright opens a window for each browser context: about half a
+# second of CPU a context, twice what loading one of the guide's pages
+# costs, for popups a headless browser never shows. Switched off here.
+SKIPPED_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
 INSTALL_HINT = "on Debian, as root: apt-get install -y chromium (or set GUIDE_CHROMIUM=/path/to/chromium)"
 
 
@@ -50,6 +63,43 @@ def chromium_path():
         if found:
             return found
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def playwright_disabled_features():
+    """The features Playwright itself switches off with --disable-features,
+    read from its installed driver (playwright-core's chromiumSwitches), or
+    () when they cannot be found there.
+
+    Chromium honours only the last --disable-features switch, and Playwright
+    puts the caller's switches after its own; so the list this module passes
+    must repeat Playwright's or they would be switched back on."""
+    try:
+        import playwright
+    except ImportError:
+        return ()
+    bundle = pathlib.Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+    try:
+        text = bundle.read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    block = re.search(r"\bdisabledFeatures = \[(.*?)\]", text, re.S)
+    if not block:
+        return ()
+    return tuple(re.findall(r'^\s*"([A-Za-z0-9_]+)"', block.group(1), re.M))
+
+
+def launch_args():
+    """Chromium's command-line switches: ARGS, and the features to switch
+    off (SKIPPED_FEATURES with Playwright's own, see
+    playwright_disabled_features). When Playwright's list cannot be read,
+    no --disable-features is added (slower, but Playwright's choices stand);
+    tests/test_browser.py checks the launched browser."""
+    own = playwright_disabled_features()
+    if not own:
+        return list(ARGS)
+    features = list(dict.fromkeys(own + SKIPPED_FEATURES))
+    return ARGS + ["--disable-features=" + ",".join(features)]
 
 
 def _pids_with(marker):
@@ -122,7 +172,7 @@ class Chromium:
         try:
             with self.step("starting Chromium", self.launch_timeout + 5):
                 self.browser = self._pw.chromium.launch(
-                    executable_path=self.binary, args=ARGS + [self.marker],
+                    executable_path=self.binary, args=launch_args() + [self.marker],
                     timeout=self.launch_timeout * 1000, handle_sigterm=False, handle_sigint=False)
         except BaseException:
             self.close()
