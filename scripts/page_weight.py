@@ -9,9 +9,10 @@ How it measures: each page of the built site (default: site/) is opened in
 headless Chromium (guidekit.browser), served by guidekit.server under a
 subpath, in a fresh browser context each time (an empty cache), so every page
 is measured as if it were the first one a reader opens. Every request the
-page makes until the network has been idle for half a second is recorded
-(the HTML, style sheets, scripts and images; the search worker and index wait
-until the reader searches: docs/assets/javascripts/lazy-search.js). Each file
+page (or a worker it starts) makes is recorded until none is in flight, twice
+in a row, one animation frame and one task apart (guidekit.browser.InFlight):
+the HTML, style sheets, scripts and images; the search worker and index wait
+until the reader searches (docs/assets/javascripts/lazy-search.js). Each file
 is then compressed with gzip at level 6, as a web server would send it, and
 the sizes are added up per page. data: URLs are inside files already
 counted; a request to another host is listed (there should be none; it never
@@ -105,20 +106,22 @@ def pages_of(site):
 
 
 def _first_visit(c, url):
-    """Open url in a fresh context (empty cache); return every URL it asked
-    for until the network was idle."""
+    """Open url in a fresh context (empty cache); return every URL it (or a
+    worker it started) asked for until the network fell quiet."""
     seen = []
     with c.step(f"opening a tab for {url}", DEADLINES["load"]):
         context = c.browser.new_context(viewport={"width": 1280, "height": 900})
+        in_flight = browser.InFlight(context)
+        context.on("request", lambda request: seen.append(request.url))
         page = context.new_page()
-        page.on("request", lambda request: seen.append(request.url))
     try:
         with c.step(f"loading {url}", DEADLINES["load"]):
             # Playwright's timeouts are backstops: the step's deadline comes
             # first, stops the browser and names the step.
             page.goto(url, wait_until="load", timeout=(DEADLINES["load"] + 10) * 1000)
-        with c.step(f"waiting for {url} to go quiet", DEADLINES["idle"]):
-            page.wait_for_load_state("networkidle", timeout=(DEADLINES["idle"] + 10) * 1000)
+        with c.step(f"waiting for {url} to go quiet", DEADLINES["idle"] + 5):
+            if not in_flight.settle(page, DEADLINES["idle"]):
+                raise browser.BrowserError(f"{url} was still loading after {DEADLINES['idle']} s")
     finally:
         try:
             with c.step(f"closing {url}", DEADLINES["close"]):

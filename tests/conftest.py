@@ -25,13 +25,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from guidekit import config as guide_config
-from guidekit.browser import BrowserError, Chromium
+from guidekit.browser import BrowserError, Chromium, InFlight
 from guidekit.server import Server
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -52,8 +50,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # How long a page may take: to load, and then to fall quiet on the network.
 LOAD_TIMEOUT_MS = 60_000
-SETTLE_TIMEOUT_MS = 10_000
-NEXT_FRAME_AND_TASK = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
+SETTLE_TIMEOUT_S = 10
 
 
 def need(path):
@@ -199,10 +196,9 @@ class Tab:
         if media:
             self.page.emulate_media(media=media)
         self.loaded = Loaded(self.page)
-        self.in_flight = set()
         # Context events also cover what the page's workers ask for (the search index).
+        self.in_flight = InFlight(self.context)
         self.context.on("request", self._request)
-        self.context.on("requestfinished", lambda r: self.in_flight.discard(r))
         self.context.on("requestfailed", self._request_failed)
         self.context.on("response", self._response)
         self.page.on("console", self._console)
@@ -210,10 +206,8 @@ class Tab:
 
     def _request(self, request):
         self.loaded.requests.append(request.url)
-        self.in_flight.add(request)
 
     def _request_failed(self, request):
-        self.in_flight.discard(request)
         self.loaded.failures.append((request.url, request.failure or "failed"))
 
     def _response(self, response):
@@ -233,20 +227,12 @@ class Tab:
             self.settle()
         return self.loaded
 
-    def settle(self, timeout_ms=SETTLE_TIMEOUT_MS):
+    def settle(self, timeout_s=SETTLE_TIMEOUT_S):
         """Wait, bounded, until no request of the page or its workers is in
-        flight, twice in a row, each look one animation frame and one task
-        after the last (so what the page's scripts start on load is seen).
-        A page that never falls quiet is still looked at after timeout_ms:
-        its tests judge what they see."""
-        deadline = time.monotonic() + timeout_ms / 1000
-        quiet = 0
-        while quiet < 2 and time.monotonic() < deadline:
-            try:
-                self.page.evaluate(NEXT_FRAME_AND_TASK)  # Playwright delivers the events meanwhile
-            except PlaywrightError:  # the page went away (navigated, closed): nothing to wait for here
-                return
-            quiet = quiet + 1 if not self.in_flight else 0
+        flight (guidekit.browser.InFlight.settle). A page that never falls
+        quiet is still looked at after timeout_s: its tests judge what they
+        see."""
+        self.in_flight.settle(self.page, timeout_s)
 
     def close(self):
         try:

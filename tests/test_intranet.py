@@ -23,8 +23,10 @@ def overlay_settings():
 
 @pytest.fixture(scope="module")
 def branded_site(tmp_path_factory):
+    """The example overlay built as a hospital in North America would build
+    it: on US Letter (build.py --paper letter)."""
     out = tmp_path_factory.mktemp("branded") / "site"
-    result = run_build(out, config_file=OVERLAY)
+    result = run_build(out, config_file=OVERLAY, extra=("--paper", "letter"))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -64,6 +66,16 @@ def test_branded_pdf_cover_names_institution(branded_site):
         pytest.fail("the branded build wrote no PDF (is Chromium installed?)")
     cover = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
     assert overlay_settings()["name"] in cover
+
+
+def test_branded_pdfs_on_letter_paper(branded_site):
+    """--paper letter: every page of the three PDFs is US Letter (8.5 x 11 in)."""
+    from pypdf import PdfReader
+    pdf = guide_config.load(OVERLAY)["extra"]["pdf"]
+    for key in ("file", "large_print", "handout"):
+        reader = PdfReader(str(branded_site / pdf[key]))
+        sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+        assert sizes == {(612, 792)}, f"{pdf[key]}: pages of {sizes} pt, not US Letter (612 x 792)"
 
 
 def test_unbranded_site_names_no_institution(site):

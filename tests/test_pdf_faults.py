@@ -81,7 +81,7 @@ def test_a_browser_that_never_answers_fails_naming_the_step(tmp_path, monkeypatc
     fake.write_text(f"#!/bin/sh\ntrap '' TERM INT HUP\nsleep 1000.{int(token[:8], 16)}\n")
     fake.chmod(0o755)
     monkeypatch.setenv("GUIDE_CHROMIUM", str(fake))
-    monkeypatch.setitem(export_pdf.DEADLINES, "launch", 5)
+    monkeypatch.setitem(export_pdf.DEADLINES, "launch", 2)  # it never answers: any deadline is reached
     site = write_site(tmp_path / "site")
     with pytest.raises(export_pdf.ExportError) as err:
         export_pdf.export(site)
@@ -102,7 +102,7 @@ def test_a_browser_that_never_answers_fails_naming_the_step(tmp_path, monkeypatc
 def test_a_page_that_never_finishes_is_stopped_at_its_deadline(tmp_path, monkeypatch, launches, script, steps):
     site = write_site(tmp_path / "site", print_body=f"<script>{script}</script>")
     for step in ("load", "prepare", "print"):
-        monkeypatch.setitem(export_pdf.DEADLINES, step, 5)
+        monkeypatch.setitem(export_pdf.DEADLINES, step, 3)
     with pytest.raises(export_pdf.ExportError) as err:
         export_pdf.export(site)
     message = str(err.value)

@@ -23,6 +23,7 @@ import re
 import shutil
 import signal
 import threading
+import time
 import uuid
 
 ENV_VARS = ("GUIDE_CHROMIUM", "CHROMIUM", "CHROME_PATH")
@@ -197,3 +198,39 @@ class Chromium:
 
     def __exit__(self, *exc):
         self.close()
+
+
+# One animation frame and one task: what a page's scripts start on load has
+# been started by then.
+NEXT_FRAME_AND_TASK = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
+
+
+class InFlight:
+    """The requests of a browser context (its pages and their workers, such
+    as the search worker) that have not finished yet. settle(page) waits
+    until there are none."""
+
+    def __init__(self, context):
+        self.requests = set()
+        # Playwright wants Python functions as handlers, not built-in methods.
+        context.on("request", lambda request: self.requests.add(request))
+        context.on("requestfinished", lambda request: self.requests.discard(request))
+        context.on("requestfailed", lambda request: self.requests.discard(request))
+
+    def settle(self, page, timeout_s=10):
+        """Wait, bounded, until no request is in flight, twice in a row, each
+        look one animation frame and one task after the last (Playwright
+        delivers the request events meanwhile). A page that never falls quiet
+        is let go after timeout_s: whoever waits judges what it sees. Returns
+        True when the network fell quiet."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        deadline = time.monotonic() + timeout_s
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            try:
+                page.evaluate(NEXT_FRAME_AND_TASK)
+            except PlaywrightError:  # the page went away (navigated, closed): nothing to wait for
+                return True
+            quiet = quiet + 1 if not self.requests else 0
+        return quiet >= 2
