@@ -12,7 +12,8 @@
   fresh browser context, waits until it has settled (load event, then no
   request in flight, bounded) and records what it asked for, what failed and
   what it logged as an error.
-- `run_axe(page)`: axe-core's violations on an open page.
+- `run_axe(page)`: axe-core's violations on an open page (`load_axe(page)`
+  only loads it).
 - `screenshot(page, name)`: a picture in this session's screenshot folder
   (its path is printed at the end of the run).
 """
@@ -285,12 +286,17 @@ tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['
 """
 
 
+def load_axe(page):
+    """axe-core into the open page (once); evaluate() runs outside the
+    page's Content-Security-Policy."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(need(AXE_JS).read_text(encoding="utf-8"))
+
+
 def run_axe(page, tags=AXE_TAGS):
     """axe-core's violations of tags on the open page: a list of dicts
     {id, impact, help, count, targets, summary} (empty when there are none)."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # evaluate() runs outside the page's Content-Security-Policy.
-        page.evaluate(need(AXE_JS).read_text(encoding="utf-8"))
+    load_axe(page)
     result = page.evaluate(AXE_RUN, list(tags))
     assert isinstance(result, list), f"{page.url}: axe-core did not run: {result}"
     return result

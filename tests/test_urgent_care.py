@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import NAV_MD, ROOT, build_with_overlay, run_axe, screenshot
+from conftest import NAV_MD, ROOT, build_with_overlay, load_axe, screenshot
 from guidekit import config as guide_config
 from guidekit import frontmatter
 from guidekit.data import read_yaml
@@ -254,7 +254,7 @@ def test_card_passes_axe_in_both_palettes(server, new_tab, scheme):
     tab = new_tab(color_scheme=scheme)
     for md in ["index.md", FULL[-1], POINTER[0]]:
         page = tab.goto(server + guide_config.html_name(md)).page
-        run_axe(page, tags=["wcag2a"])  # loads axe-core into the page
+        load_axe(page)
         problems += [f"{md}: {v}" for v in page.evaluate(AXE_CARD, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])]
     assert not problems, "\n".join(problems)
 
