@@ -262,7 +262,7 @@ def _print_page(c, source, job, paper):
         # The contents list and the links to other chapters get their page
         # numbers from the printed PDF's link targets, and a chapter after a
         # nearly empty page follows on it; print again until nothing changes.
-        run_on = []
+        run_on, fills_seen = [], {}
         for n in range(1, MAX_PASSES + 2):
             with c.step(f"printing {name}, pass {n}", DEADLINES["print"]):
                 data = page.pdf(**options)
@@ -274,7 +274,7 @@ def _print_page(c, source, job, paper):
             if chapters:
                 # Only the page before each chapter's first page matters.
                 fill = pdf.page_fill(data, [pages[ch["heading"]] - 2 for ch in chapters[1:]
-                                            if pages.get(ch["heading"])])
+                                            if pages.get(ch["heading"])], cache=fills_seen)
                 for ch in chapters[1:]:
                     start = pages.get(ch["heading"])
                     if start and start > 2 and fill[start - 2] < RUN_ON and ch["section"] not in run_on:

@@ -270,3 +270,28 @@ def test_page_fill_measures_how_far_down_the_text_reaches():
     assert fills[3] == 0  # nothing on it
     # Asked for some pages, it reads only those (and ignores pages it lacks).
     assert pdf.page_fill(data, [1, 9]) == {1: fills[1]}
+
+
+def test_page_fill_reads_a_page_seen_before_from_its_cache(monkeypatch):
+    """Between the passes of an export most pages do not change: with a
+    cache, a page whose content is the same as one measured before is not
+    read again, and its fill is the same."""
+    from pypdf import PageObject
+
+    from guidekit import pdf
+
+    top, bottom = 842 - pdf.TOP_MARGIN, pdf.BOTTOM_MARGIN
+    first = _pdf_with_text_at([top, (top + bottom) / 2])
+    second = _pdf_with_text_at([(top + bottom) / 2, bottom + 1])  # page 0 now as page 1 was
+    reads = []
+    real = PageObject.extract_text
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: reads.append(1) or real(self, *a, **k))
+    cache = {}
+    assert pdf.page_fill(first, cache=cache) == pdf.page_fill(first)
+    reads.clear()
+    again = pdf.page_fill(second, cache=cache)
+    assert again == pdf.page_fill(second)
+    assert again[0] == pytest.approx(0.5, abs=0.01)
+    # Page 0 (the same as the first PDF's page 1) came from the cache: only
+    # page 1 was read with the cache, then both pages without it.
+    assert len(reads) == 1 + 2, reads

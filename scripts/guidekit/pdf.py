@@ -18,6 +18,7 @@ Only pypdf's public API is used (PdfWriter.root_object, viewer_preferences,
 page_mode, add_metadata, xmp_metadata, PageObject.merge_page and
 replace_contents, ContentStream.operations, PdfObject.clone).
 """
+import hashlib
 import io
 import os
 import pathlib
@@ -67,17 +68,28 @@ def page_count(pdf_bytes):
     return len(PdfReader(io.BytesIO(pdf_bytes)).pages)
 
 
-def page_fill(pdf_bytes, indexes=None):
+def page_fill(pdf_bytes, indexes=None, cache=None):
     """{page index (0-based): how far down its text area the content reaches
     (0 to 1)}: the lowest text or image above the bottom margin (boxes are
     left out: Chromium paints each page's white background as one). Only the
-    pages in indexes when given: reading a page's content is the slow part."""
+    pages in indexes when given: reading a page's content is the slow part.
+    cache: a dict kept between calls (the passes of one export); a page whose
+    content stream and size are the same as one measured before is not read
+    again."""
     reader = PdfReader(io.BytesIO(pdf_bytes))
     wanted = range(len(reader.pages)) if indexes is None else sorted(
         {i for i in indexes if 0 <= i < len(reader.pages)})
     fills = {}
     for index in wanted:
         page = reader.pages[index]
+        key = None
+        if cache is not None:
+            contents = page.get_contents()
+            key = (hashlib.sha256(contents.get_data() if contents is not None else b"").hexdigest(),
+                   tuple(float(v) for v in page.mediabox))
+            if key in cache:
+                fills[index] = cache[key]
+                continue
         height = float(page.mediabox.height)
         low = [height]
 
@@ -93,6 +105,8 @@ def page_fill(pdf_bytes, indexes=None):
         area = height - TOP_MARGIN - BOTTOM_MARGIN
         lowest = min([y for y in low if y >= BOTTOM_MARGIN - 2] or [height])
         fills[index] = max(0.0, min(1.0, (height - TOP_MARGIN - lowest) / area))
+        if key is not None:
+            cache[key] = fills[index]
     return fills
 
 
