@@ -28,8 +28,9 @@ What the export adds to what print.css does:
 - a chapter starts on a new page, unless the page before it would be less
   than 40% full (RUN_ON): then it follows on that page, under a rule;
 - a running footer, drawn after printing (guidekit.pdf.stamp_footers, as
-  artifacts): the chapter's number and name (the handout: its one line of
-  disclaimer and sources) and "Page N of M"; none on the cover;
+  artifacts): the chapter's number and name (the contents pages: the
+  contents list's title; the handout: its one line of disclaimer and
+  sources) and "Page N of M"; none on the cover;
 - after printing, guidekit.pdf sets the metadata, repairs the bookmarks'
   titles, rewrites links to local files and renumbers the structure tree's
   IDs, so the same site always gives the same PDF apart from its dates.
@@ -116,11 +117,15 @@ LINK_NOTES = """
 }
 """
 
-# The chapters of the print page: [{id of its h1, footer label}], in order.
+# The chapters of the print page: [{id of its h1, footer label}], in order,
+# and the contents list's title (the contents pages' footer label).
 CHAPTERS = """
-() => Array.from(document.querySelectorAll('section.print-page[data-chapter]')).map(s => {
-  const h1 = s.querySelector('h1[id]');
-  return {section: s.id, heading: h1 ? h1.id : s.id, label: s.dataset.chapter};
+() => ({
+  chapters: Array.from(document.querySelectorAll('section.print-page[data-chapter]')).map(s => {
+    const h1 = s.querySelector('h1[id]');
+    return {section: s.id, heading: h1 ? h1.id : s.id, label: s.dataset.chapter};
+  }),
+  contents: ((document.querySelector('.print-page-toc-title') || {}).textContent || '').trim(),
 })
 """
 
@@ -251,10 +256,11 @@ def _print_page(c, source, job, paper):
         with c.step(f"preparing {name} (opening collapsed blocks, waiting for fonts and images)",
                     DEADLINES["prepare"]):
             page.evaluate(PREPARE, job["classes"])
-            chapters = []
+            chapters, contents = [], ""
             if job["mode"] == "book":
                 page.evaluate(LINK_NOTES)
-                chapters = page.evaluate(CHAPTERS)
+                found = page.evaluate(CHAPTERS)
+                chapters, contents = found["chapters"], found["contents"]
         check_refused()
         options = dict(width=f"{width}in", height=f"{height}in", margin=MARGINS,
                        print_background=True, prefer_css_page_size=False,
@@ -295,8 +301,9 @@ def _print_page(c, source, job, paper):
     count = pdf.page_count(data)
     if job["mode"] == "book":
         # Each page names the chapter it is in: the last one that starts on
-        # or before it. The cover has no footer; the contents pages the title.
-        labels = [None] + [job["title"]] * (count - 1)
+        # or before it. The cover has no footer; the contents pages say so
+        # (the title, on the cover, is too long for a footer in large print).
+        labels = [None] + [contents or job["title"]] * (count - 1)
         pages = pdf.destination_pages(data)
         for ch in chapters:
             start = pages.get(ch["heading"])

@@ -183,6 +183,25 @@ def test_running_footer_names_the_chapter(guide, guide_texts):
                 f"{guide.name} page {page}: the footer does not name '{label}'"
 
 
+def test_contents_pages_footer_says_contents_on_one_line(guide, large):
+    """The pages between the cover and the first chapter are the contents:
+    their footer says so, on one line with "Page P of T" (the guide's title
+    did not fit one line in large print)."""
+    for pdf in (guide, large):
+        reader = PdfReader(str(pdf))
+        first = chapter_pages(reader)[chapter_title(nav_files()[0])]
+        assert first > 2, f"{pdf.name}: no contents page before the first chapter"
+        for page in range(2, first):
+            lines = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout.splitlines()
+            footer = [ln for ln in lines if f"Page {page} of {len(reader.pages)}" in ln]
+            assert footer, f"{pdf.name} page {page}: no 'Page {page} of' line"
+            assert norm(footer[0]).startswith("Contents "), \
+                f"{pdf.name} page {page}: the footer line is {footer[0].strip()!r}, not 'Contents ... Page N of M'"
+            rest = [ln for ln in lines[lines.index(footer[0]) + 1:] if ln.strip()]
+            assert not rest, f"{pdf.name} page {page}: the footer runs onto another line: {rest}"
+
+
 def test_links_to_other_chapters_print_their_page(guide_texts):
     text = norm(" ".join(guide_texts))
     found = [int(n) for n in re.findall(r"\(see page (\d+)\)", text)]
