@@ -460,7 +460,7 @@ def test_handout_is_short_and_complete(handout):
     text = norm(" ".join(texts))
     for q in questions:
         assert q in text, f"question missing from the handout: {q}"
-    assert text.count("My notes:") == md.count("{ .notes }")
+    assert text.count("My notes") == md.count("{ .notes }")
     # The disclaimer and the sources: one footer line on every page.
     footer = norm(config()["extra"]["pdf"]["handout_footer"])
     for i, page in enumerate(texts, start=1):

@@ -252,12 +252,31 @@ def test_at_most_two_pages_under_40_percent_full(site, guide, large, handout):
     assert len(low) <= 2, f"{large.name}: {len(low)} pages under 40% full (page, fill): {low}; see {path}"
 
 
-def test_notes_never_start_a_page(guide_texts, handout):
-    """'My notes:' stays with the questions above it."""
-    for name, texts in ((EXTRA["file"], guide_texts), (EXTRA["handout"], page_texts(handout))):
-        for i, text in enumerate(texts, start=1):
-            first = next((l.strip() for l in text.splitlines() if l.strip()), "")
-            assert not first.startswith("My notes"), f"{name} page {i} starts with 'My notes:', apart from its questions"
+def first_line(text):
+    return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+
+
+def test_notes_never_start_a_page_of_the_guide(guide_texts):
+    """In the whole guide, "My notes" stays with the questions above it."""
+    for i, text in enumerate(guide_texts, start=1):
+        assert not first_line(text).startswith("My notes"), \
+            f"{EXTRA['file']} page {i} starts with 'My notes', apart from its questions"
+
+
+def test_handout_pages_start_with_a_heading_or_named_notes(handout):
+    """On the handout, a section's questions are never split across pages:
+    each page of questions after the first starts with a section's heading,
+    or with the notes space of the section before, which names it ("My
+    notes on testing:"). Split, its last questions sat under no heading."""
+    md = (ROOT / "docs" / EXTRA["handout_page"]).read_text(encoding="utf-8")
+    sections = [norm(h) for h in re.findall(r"^## (.+)$", md, re.M)]
+    texts = page_texts(handout)
+    for i, text in enumerate(texts[1:], start=2):
+        first = norm(first_line(text))
+        if first.startswith("Urgent help"):
+            break  # the urgent-care sheet (tests/test_urgent_care.py)
+        assert first in sections or re.match(r"My notes on [a-z ]+:$", first), \
+            f"{EXTRA['handout']} page {i} starts with {first!r}, not a section's heading or its notes"
 
 
 TICK_BOXES = """() => Array.from(document.querySelectorAll('section.print-page li.task-list-item input'))
