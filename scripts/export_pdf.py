@@ -27,6 +27,9 @@ What the export adds to what print.css does:
   its cells (LINK_NOTES);
 - a chapter starts on a new page, unless the page before it would be less
   than 40% full (RUN_ON): then it follows on that page, under a rule;
+- the handout's urgent-care sheet starts on an odd page, a sheet of its own
+  when printed on both sides: a blank page goes before it when needed
+  (URGENT_SHEET);
 - a running footer, drawn after printing (guidekit.pdf.stamp_footers, as
   artifacts): the chapter's number and name (the contents pages: the
   contents list's title; the handout: its one line of disclaimer and
@@ -127,6 +130,29 @@ CHAPTERS = """
   }),
   contents: ((document.querySelector('.print-page-toc-title') || {}).textContent || '').trim(),
 })
+"""
+
+# The handout's urgent-care sheet (.urgent-card--print, which print.css
+# starts on a new page) must start a sheet of its own: on the front of a
+# page printed on both sides, an odd page. Chromium ignores
+# `break-before: right`, so the export counts the pages before the card
+# (printed once with the card left out) and, when that count is odd, puts a
+# blank page before it. hide: true leaves the card out, false puts it back;
+# pad: add the blank page. Returns whether the page has such a sheet.
+URGENT_SHEET = """
+([hide, pad]) => {
+  const card = document.querySelector('.urgent-card--print');
+  if (!card) return false;
+  if (hide) card.style.setProperty('display', 'none', 'important');
+  else card.style.removeProperty('display');
+  if (pad) {
+    const blank = document.createElement('div');
+    blank.className = 'guide-blank-page';
+    blank.setAttribute('aria-hidden', 'true');
+    card.before(blank);
+  }
+  return true;
+}
 """
 
 # The headings' text as the reader sees it (for the bookmarks' titles).
@@ -265,6 +291,11 @@ def _print_page(c, source, job, paper):
         options = dict(width=f"{width}in", height=f"{height}in", margin=MARGINS,
                        print_background=True, prefer_css_page_size=False,
                        display_header_footer=False, tagged=True, outline=True)
+        if job["mode"] == "handout":
+            with c.step(f"counting the pages of {name} before its urgent-care sheet", DEADLINES["print"]):
+                if page.evaluate(URGENT_SHEET, [True, False]):
+                    before = pdf.page_count(page.pdf(**options))
+                    page.evaluate(URGENT_SHEET, [False, before % 2 == 1])
         # The contents list and the links to other chapters get their page
         # numbers from the printed PDF's link targets, and a chapter after a
         # nearly empty page follows on it; print again until nothing changes.

@@ -78,6 +78,23 @@ def test_branded_pdfs_on_letter_paper(branded_site):
         assert sizes == {(612, 792)}, f"{pdf[key]}: pages of {sizes} pt, not US Letter (612 x 792)"
 
 
+def test_branded_letter_handout_starts_its_urgent_sheet_on_a_front_page(branded_site):
+    """On US Letter the questions take five pages: the export leaves the
+    sixth blank, so the urgent-care sheet still starts on the front of a
+    sheet of its own (scripts/export_pdf.py, URGENT_SHEET)."""
+    from guidekit.data import read_yaml
+    from test_pdf import page_texts
+
+    title = read_yaml(ROOT / "docs" / "includes" / "urgent-care.yml", "the urgent-care card")["title"]
+    handout = branded_site / guide_config.load(OVERLAY)["extra"]["pdf"]["handout"]
+    pages = [" ".join(p.split()) for p in page_texts(handout)]
+    first = next(i for i, p in enumerate(pages) if title in p)
+    assert first % 2 == 0, f"{handout.name}: the urgent-care sheet starts on page {first + 1}, the back of a sheet"
+    before = pages[first - 1]
+    if "?" not in before:  # the blank page: its footer only
+        assert "Page" in before and len(before) < 200, f"page {first} is neither questions nor blank: {before}"
+
+
 def test_unbranded_site_names_no_institution(site):
     inst = overlay_settings()
     for page in ALL_PAGES:
