@@ -52,7 +52,7 @@ TOPICS = {
     "understanding-progression.html": [
         "recurrence", "refractory", "resistance", "pseudoprogression",
         "histologic transformation", "T790M", "performance status",
-        "every 6 to 12 weeks", "scan", ("call your care team right away", "warning signs"),
+        "regular times", "scan", ("call your care team right away", "warning signs"),
         ("help to stop", "stop smoking", "quit smoking")],
     "re-testing.html": [
         "re-biopsy", "liquid biopsy", "tumor DNA", "NGS", "immunohistochemistry",

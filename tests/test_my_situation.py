@@ -121,7 +121,7 @@ COMBINATIONS = {
          "next-treatment.html#if-your-cancer-has-a-driver-change",
          "clinical-trials.html#why-trials-are-worth-asking-about-now",
          "supportive-care.html#why-it-helps-to-start-early"],
-        ["trastuzumab deruxtecan", "zongertinib"],
+        ["trastuzumab deruxtecan", "zongertinib", "sevabertinib"],
         {"brain scan", "treat spots", "stop treatment", "hospice"}),
 }
 
