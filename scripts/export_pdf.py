@@ -165,9 +165,12 @@ HEADINGS = """
 """
 
 # Write page numbers into the contents list (print.css shows data-page) and
-# after each link to another chapter (data-see-page: "(see page N)"), and
-# let the chapters named in runOn follow on the page before them. Returns
-# how many changed, so the caller knows when they have settled.
+# after each link to another chapter: data-see-page on the link, and the
+# words "(see page N)" in a span right after it (span.guide-see-page), not
+# in the link, so they are not underlined, and not an inline-block, which
+# would let the full stop after them start a new line. Let the chapters
+# named in runOn follow on the page before them. Returns how many changed,
+# so the caller knows when they have settled.
 SET_PAGES = """
 ([pages, runOn]) => {
   let changed = 0;
@@ -187,6 +190,14 @@ SET_PAGES = """
     const here = a.closest('section.print-page'), there = target && target.closest('section.print-page');
     if (!there || there === here) return;
     set(a, 'seePage', pages[id] !== undefined ? pages[id] : pages[there.id]);
+    if (a.dataset.seePage === undefined) return;
+    let words = a.nextSibling;
+    if (!(words && words.classList && words.classList.contains('guide-see-page'))) {
+      words = document.createElement('span');
+      words.className = 'guide-see-page';
+      a.after(words);
+    }
+    words.textContent = '\u00a0(see page ' + a.dataset.seePage + ')';
   });
   runOn.forEach(id => {
     const s = document.getElementById(id);

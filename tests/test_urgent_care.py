@@ -269,8 +269,14 @@ def test_default_build_names_no_single_country_number(site):
             # a British charity's page may be called "When to dial 999").
             text = card_text(built, sources=False)
             assert "local emergency number" in text, f"{md}: {text[:200]}"
-            for number in REGION_NUMBERS.values():
-                assert not re.search(rf"\b{number}\b", text), f"{md}: the default card names {number}"
+            # Examples are welcome (reader reviews: "112" alone left a US or UK
+            # reader without theirs), but never one country's number alone:
+            # every region's number, or none.
+            named = [n for n in ("911", "999", "112", "000") if re.search(rf"(?<![\d.,]){n}\b", text)]
+            assert len(named) != 1, f"{md}: the default card names only {named[0]}"
+            if named:
+                missing = set(REGION_NUMBERS.values()) - set(named)
+                assert not missing, f"{md}: the default card gives examples but not {sorted(missing)}"
 
 
 @pytest.fixture(scope="module")
