@@ -209,6 +209,16 @@ def test_links_to_other_chapters_print_their_page(guide_texts):
     assert all(3 <= n <= len(guide_texts) for n in found), f"page numbers out of range: {found}"
 
 
+def test_no_line_starts_with_a_stop_or_comma(guide, large):
+    """Punctuation stays on the line of the word (or "(see page N)") before
+    it: a line of the printed guide never starts with '.', ',', ';' or ':'."""
+    for pdf in (guide, large):
+        lines = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                               text=True, check=True).stdout.splitlines()
+        bad = [ln.strip()[:60] for ln in lines if re.match(r"\s*[.,;:](\s|$)", ln)]
+        assert not bad, f"{pdf.name}: lines start with punctuation: {bad[:5]}"
+
+
 def test_see_page_numbers_are_right(guide, guide_texts):
     """Each "(see page N)" on a page belongs to a link on that page (or the
     one before, where a sentence runs over) that goes to page N."""
