@@ -135,6 +135,8 @@ SHOWN = """() => {
     drugs: items('treatments').map(li => li.querySelector('strong').textContent.trim().toLowerCase()),
     questions: items('questions').map(li => li.textContent.trim().replace(/\\s+/g, ' ')),
     noDrugs: empty('treatments'),
+    notes: [...document.querySelectorAll('[data-ms-list=treatments] .ms-note')].filter(visible)
+      .map(p => p.querySelector('a').getAttribute('href')),
     prompts: ['sections', 'treatments', 'questions'].filter(prompt),
     drugCaption: visible(document.querySelector('[data-ms-list=treatments] .ms-caption')),
     status: document.getElementById('ms-status').textContent,
@@ -184,6 +186,11 @@ def test_answers_show_exactly_what_fits(server, new_tab, name):
     assert shown["sections"] == sections, f"{name}: sections shown {shown['sections']}"
     assert shown["drugs"] == drugs, f"{name}: drugs shown {shown['drugs']}"
     assert shown["noDrugs"] == (not drugs), f"{name}: the 'no drug matches' line is wrong"
+    # With no driver change, a note says the table's drug needs a protein
+    # test and leads to the usual options (phone reader review).
+    want_notes = (["next-treatment.html#if-your-cancer-has-no-driver-change"]
+                  if answers.get("driver") == "none" else [])
+    assert shown["notes"] == want_notes, f"{name}: notes over the drugs {shown['notes']}"
     assert shown["prompts"] == [], f"{name}: the 'pick an answer' line still shows in {shown['prompts']}"
     want = expected_questions(conditional)
     assert shown["questions"] == want, (

@@ -185,6 +185,13 @@ def load(docs_dir):
             continue
         drug_attr[(rule["change"], rule["generic"])] = attr(rule, f"treatment rule '{rule['generic']}'")
 
+    notes = []
+    for note in data.get("treatment_notes") or []:
+        if not all(str(note.get(k) or "").strip() for k in ("text", "link")):
+            problems.append("treatment_notes: each note needs text and link")
+            continue
+        notes.append((attr(note, f"treatment note '{note['link']}'"), note["text"].strip(), note["link"]))
+
     groups = guide_questions(qtext)
     if not groups:
         problems.append(f"docs/{QUESTIONS_PAGE} has no '- [ ] question' lines under '## ' headings")
@@ -210,7 +217,8 @@ def load(docs_dir):
     if problems:
         raise PluginError(f"{where}: " + "; ".join(problems) + ".")
     return {"data": data, "questions": questions, "sections": sections, "tdata": tdata,
-            "by_answer": by_answer, "drug_attr": drug_attr, "groups": groups, "q_attr": q_attr}
+            "by_answer": by_answer, "drug_attr": drug_attr, "groups": groups, "q_attr": q_attr,
+            "notes": notes}
 
 
 @event_priority(-20)  # after treatments.py (-10) has checked the treatment data
@@ -268,23 +276,29 @@ def _heading_title(page, anchor):
     return None
 
 
+def resolve(link, page, files):
+    """(href from page, title) of a part of the guide named 'page.md#anchor';
+    the build fails, naming the link, when there is no such page or heading."""
+    src, _, anchor = link.partition("#")
+    target = files.get_file_from_path(src)
+    if target is None or target.page is None:
+        raise PluginError(f"docs/{DATA}: the link '{link}' names a page that is not in the guide.")
+    # The page's own title, without a chapter number in front (the
+    # list is numbered in reading order already).
+    title = re.sub(r"^\d+\.\s+", "", target.page.title or "")
+    if anchor:
+        heading = _heading_title(target.page, anchor)
+        if heading is None:
+            raise PluginError(f"docs/{DATA}: the link '{link}': docs/{src} has no heading with "
+                              f"the anchor '#{anchor}'. Use the anchor of one of its headings.")
+        title = f"{title}: {heading}"
+    return get_relative_url(target.url, page.url) + (f"#{anchor}" if anchor else ""), title
+
+
 def render_sections(state, page, files):
     items = []
     for link, attr in state["sections"]:
-        src, _, anchor = link.partition("#")
-        target = files.get_file_from_path(src)
-        if target is None or target.page is None:
-            raise PluginError(f"docs/{DATA}: the section '{link}' names a page that is not in the guide.")
-        # The page's own title, without a chapter number in front (the
-        # list is numbered in reading order already).
-        title = re.sub(r"^\d+\.\s+", "", target.page.title or "")
-        if anchor:
-            heading = _heading_title(target.page, anchor)
-            if heading is None:
-                raise PluginError(f"docs/{DATA}: the section '{link}': docs/{src} has no heading with "
-                                  f"the anchor '#{anchor}'. Use the anchor of one of its headings.")
-            title = f"{title}: {heading}"
-        href = get_relative_url(target.url, page.url) + (f"#{anchor}" if anchor else "")
+        href, title = resolve(link, page, files)
         items.append(f'<li{fit(attr)}><a href="{esc(href)}">{esc(title)}</a></li>')
     return ('<div class="ms-sections ms-print" data-ms-list="sections" data-ms-wait>'
             '<div class="ms-prompt" hidden>No answer is picked yet, so no part of the guide is listed '
@@ -292,6 +306,15 @@ def render_sections(state, page, files):
             '<div class="ms-results"><ol>' + "".join(items) + "</ol>"
             '<div class="ms-empty" hidden>No section of the guide matches these answers. '
             'Start with the first page.</div></div></div>')
+
+
+def render_notes(state, page, files):
+    """The notes over the drugs (treatment_notes), each with its link."""
+    out = []
+    for attr, text, link in state["notes"]:
+        href, title = resolve(link, page, files)
+        out.append(f'<p class="ms-note"{fit(attr)}>{esc(text)} <a href="{esc(href)}">{esc(title)}</a>.</p>')
+    return "".join(out)
 
 
 def render_treatments(state, region):
@@ -306,6 +329,8 @@ def render_treatments(state, region):
            '<div class="ms-prompt" hidden>No answer is picked yet, so no drug is listed here. Which '
            'drugs fit depends most on the first question, about a driver change.</div>'
            f'<div class="ms-results"><div class="ms-caption">{esc(treatments.CAPTIONS[region])}</div>']
+    # The notes link to headings of other pages: written in on_page_context.
+    out.append("<!-- my-situation: treatment-notes -->")
     for change, row in rows.items():
         group = fit_attr({"driver": answers_of[change]}, state["questions"])
         items = []
@@ -406,8 +431,9 @@ def on_page_content(html_text, page, config, files, **kwargs):
 def on_page_context(context, page, config, nav, **kwargs):
     if page.file.src_uri != PAGE:
         return context
-    page.content = MARKER.sub(lambda m: render_sections(_state, page, _state["files"])
-                              if m.group(1) == "sections" else m.group(0), page.content)
+    late = {"sections": render_sections, "treatment-notes": render_notes}
+    page.content = MARKER.sub(lambda m: late[m.group(1)](_state, page, _state["files"])
+                              if m.group(1) in late else m.group(0), page.content)
     return context
 
 
