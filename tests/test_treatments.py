@@ -5,6 +5,8 @@ reader's region picks brand names and status labels; the build refuses an
 entry without a status; scripts/review_dates.py flags an entry checked more
 than six months ago.
 """
+import collections
+import copy
 import datetime
 import html
 import re
@@ -30,13 +32,18 @@ def drugs():
 
 def table_html(site):
     built = (site / PAGE).read_text(encoding="utf-8")
-    tables = re.findall(r'<div class="guide-treatments">.*?</table></div>', built, re.S)
+    tables = re.findall(r'<div class="guide-treatments">.*?</table>\s*</div>', built, re.S)
     assert len(tables) == 1, f"{PAGE}: expected one treatment table, found {len(tables)}"
     return tables[0]
 
 
 def text(fragment):
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def inline_text(fragment):
+    """The text as read: tags inside a sentence (abbreviations) add no space."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
 def items(table):
@@ -82,26 +89,77 @@ def test_the_table_holds_the_issue_s_corrections():
 
 # --- the rendered table ----------------------------------------------------------
 
-def test_rendered_table_shows_every_status_source_and_check_date(site):
+def notes_of(site):
+    """The page's numbered notes: {label: (number, html of the note)}."""
+    built = (site / PAGE).read_text(encoding="utf-8")
+    block = re.search(r'<div class="footnote">.*?</ol>\s*</div>', built, re.S)
+    assert block, f"{PAGE}: no numbered notes at the end of the page"
+    found = re.findall(r'<li id="fn:([^"]+)">(.*?)</li>', block.group(0), re.S)
+    return {label: (number, note) for number, (label, note) in enumerate(found, 1)}
+
+
+def test_rendered_table_shows_every_status_with_its_source_and_check_date(site):
+    """Each drug: its name, status label and a raised number leading to a
+    note that links to the source and names its title, publisher and date.
+    The check date: once in the caption, or on the drug if it differs."""
     table = table_html(site)
+    notes = notes_of(site)
     shown = items(table)
     assert len(shown) == len(drugs()), f"{len(shown)} drugs shown, {len(drugs())} in the data"
+    days = collections.Counter(drug["checked"] for _, drug in drugs())
+    common = max(days, key=lambda day: (days[day], day))
+    caption = text(re.search(r"<caption>(.*?)</caption>", table, re.S).group(1))
+    assert f"checked each status against its source on {common.day} {common:%B %Y}" in caption, caption
     for (driver, drug), item in zip(drugs(), shown):
         words = text(item)
         status = drug["status"]["us"]
         src = DATA["sources"][status["source"]]
         assert words.lower().startswith(drug["generic"].lower()), words[:80]
-        assert f'href="{html.escape(src["url"], quote=True)}"' in item, f"{drug['generic']}: no link to its source"
-        assert src["title"] in words, f"{drug['generic']}: its source is not named"
         assert {"full": "full approval", "accelerated": "accelerated approval"}.get(
             status["label"], "") in words, f"{drug['generic']}: its status label is not shown"
+        refs = re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(\d+)</a>', item)
+        assert len(refs) == 1, f"{drug['generic']}: expected one raised number, found {refs}"
+        label, number = refs[0]
+        assert label in notes, f"{drug['generic']}: its raised number leads to no note ({label})"
+        assert int(number) == notes[label][0], f"{drug['generic']}: shows {number}, the note is {notes[label][0]}"
+        note = notes[label][1]
+        assert f'href="{html.escape(src["url"], quote=True)}"' in note, f"{drug['generic']}: no link to its source"
+        for field in ("title", "publisher"):
+            assert src[field] in inline_text(note), f"{drug['generic']}: its note does not name the source's {field}"
+        assert treatments_hook().as_date_text(src["date"]) in inline_text(note), f"{drug['generic']}: its note has no date"
         checked = drug["checked"]
-        assert f"Checked {checked.day} {checked:%B %Y}" in words, f"{drug['generic']}: no check date"
+        own_date = f"Checked {checked.day} {checked:%B %Y}" in words
+        assert own_date == (checked != common), f"{drug['generic']}: check date shown {own_date}"
+    # The table's notes come first, numbered in the order the table cites them.
+    numbers = [int(n) for n in re.findall(r'class="footnote-ref" href="#fn:drug-[^"]+">(\d+)</a>', table)]
+    first_seen = list(dict.fromkeys(numbers))
+    assert first_seen == list(range(1, len(first_seen) + 1)), f"the table's notes are numbered {first_seen}"
     # The international default names the US status and says countries differ.
     assert "other countries decide" in text(table)
     # A plain, accessible table: a caption, a header row, cells labelled for phones.
     assert "<caption>" in table and "<thead" in table
     assert 'data-label="Driver change"' in table
+
+
+def treatments_hook():
+    from test_units import hook
+    return hook("treatments")
+
+
+def test_a_drug_checked_on_another_day_says_so():
+    """The caption gives the common check date; a drug checked on another
+    day carries its own, and the caption says so."""
+    module = treatments_hook()
+    data = copy.deepcopy(DATA)
+    odd = data["drivers"][1]["drugs"][0]
+    odd["checked"] = datetime.date(2026, 1, 5)
+    markdown = module.render_driver_table(data, "international")
+    rendered = module.drug_item(odd, data["sources"], "international", cite=True, show_checked=True)
+    assert "Checked 5 January 2026." in rendered and rendered in markdown
+    assert markdown.count("Checked ") == 1, "only the drug checked on another day shows its date"
+    assert "a drug checked on another day says so" in module.caption(data, "international")
+    one_day = len({d["checked"] for _, d in drugs()}) == 1
+    assert ("says so" in module.caption(DATA, "international")) != one_day
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,22 @@ uk shows the EU/UK brand and the EU status where one has been confirmed
 (otherwise it says so and shows the US status); international shows the
 US status and says that other countries decide for themselves.
 
+In the table each status cites its source as a footnote of the page (a
+raised number), so the sources join the page's numbered notes and the
+table keeps to the drugs; the caption gives the date the statuses were
+checked (a drug checked on another day says its own). The My situation page
+(overrides/hooks/my_situation.py) lists the same drugs through drug_item,
+each with its source and check date written out.
+
 The build fails, naming the file and the entry, on an entry without a
 status, a dated source or a check date. scripts/review_dates.py lists the
-entries whose check date is more than six months old. The table is
-inserted before the print-site plugin saves each page, so the PDF has it.
+entries whose check date is more than six months old.
 
-Priorities: on_config at -10, after region.py (10) has chosen the region;
-the table is inserted at 50, before tables.py (40) labels its cells and
-before the print-site plugin (0) saves the page for the PDF.
+Priorities: on_config at -10, after region.py (10) has chosen the region.
+The table is written into the page's Markdown (on_page_markdown at 50; the
+md_in_html extension renders the footnote references in its cells), and its
+caption added in on_page_content at 50, before tables.py (40) labels its
+cells and before the print-site plugin (0) saves the page for the PDF.
 """
 import datetime
 import html
@@ -167,19 +175,47 @@ def on_config(config, **kwargs):
     return config
 
 
-def _source_link(src):
-    return (f'<a href="{esc(src["url"])}">{esc(src["title"])}</a> '
-            f'({esc(src["publisher"])}, {esc(as_date_text(src["date"]))})')
+def md_text(value):
+    """Text for a Markdown span: HTML-escaped, and Markdown's own marks
+    (emphasis, links, code) taken as the characters they are."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", html.escape(str(value), quote=False))
 
 
-def _status_text(status, sources, place):
+def _source_link(src, text=esc):
+    return (f'<a href="{esc(src["url"])}">{text(src["title"])}</a> '
+            f'({text(src["publisher"])}, {text(as_date_text(src["date"]))})')
+
+
+def note_key(source_key):
+    """The footnote label of a source cited by the table."""
+    return f"drug-{source_key}"
+
+
+def note_definition(source_key, src):
+    """The source as a footnote of the page: title (linked), publisher, date."""
+    url = str(src["url"]).replace("(", "%28").replace(")", "%29")
+    return (f'[^{note_key(source_key)}]: [{md_text(src["title"])}]({url}) '
+            f'({md_text(src["publisher"])}, {md_text(as_date_text(src["date"]))}).')
+
+
+def _status_text(status, sources, text=esc, cite=False):
+    """The status in words, then its source: inline (a link with title,
+    publisher and date), or with cite=True a footnote reference."""
     label = LABELS[status["label"]]
-    return (f'<span class="guide-treatments__status">{esc(place)}: {esc(label)}, '
-            f'{esc(status["regulator"])}, {esc(as_date_text(status["date"]))}.</span> '
-            f'<span class="guide-treatments__source">Source: {_source_link(sources[status["source"]])}.</span>')
+    words = (f'<span class="guide-treatments__status">{text(status["regulator"])}: {text(label)}, '
+             f'{text(as_date_text(status["date"]))}.')
+    if cite:
+        return words + f'[^{note_key(status["source"])}]</span>'
+    return (words + '</span> <span class="guide-treatments__source">Source: '
+            f'{_source_link(sources[status["source"]], text)}.</span>')
 
 
-def drug_item(drug, sources, region):
+def drug_item(drug, sources, region, cite=False, show_checked=True):
+    """One drug as a list item. By default plain HTML with its source inline
+    and its check date (the My situation page). With cite=True a Markdown span
+    (md_in_html) whose status cites its source as a footnote of the page, and
+    the check date only if show_checked (the table says the common one once)."""
+    text = md_text if cite else esc
     brands = drug["brand"]
     us_brand, eu_brand = brands["us"], brands.get("eu_uk") or brands["us"]
     if region == "uk":
@@ -188,18 +224,21 @@ def drug_item(drug, sources, region):
         brand = us_brand
     else:
         brand = f"{us_brand}; {eu_brand} in the EU and UK"
-    name = f'<strong>{esc(drug["generic"][:1].upper() + drug["generic"][1:])}</strong> ({esc(brand)})'
+    name = f'<strong>{text(drug["generic"][:1].upper() + drug["generic"][1:])}</strong> ({text(brand)})'
     statuses = drug["status"]
     if region == "uk" and statuses.get("eu_uk"):
-        status = _status_text(statuses["eu_uk"], sources, "EU/UK")
+        status = _status_text(statuses["eu_uk"], sources, text, cite)
     elif region == "uk":
         status = ('<span class="guide-treatments__status">EU/UK status not confirmed here: '
-                  'ask your team.</span> ' + _status_text(statuses["us"], sources, "US"))
+                  'ask your team.</span> ' + _status_text(statuses["us"], sources, text, cite))
     else:
-        status = _status_text(statuses["us"], sources, "US")
-    checked = checked_date(drug["checked"])
-    return (f'<li>{name}, {esc(drug["used"])}. {status} '
-            f'<span class="guide-treatments__checked">Checked {checked.day} {checked:%B %Y}.</span></li>')
+        status = _status_text(statuses["us"], sources, text, cite)
+    checked = ""
+    if show_checked:
+        day = checked_date(drug["checked"])
+        checked = f' <span class="guide-treatments__checked">Checked {day.day} {day:%B %Y}.</span>'
+    tag = '<li markdown="span">' if cite else "<li>"
+    return f'{tag}{name}, {text(drug["used"])}. {status}{checked}</li>'
 
 
 CAPTIONS = {
@@ -211,22 +250,63 @@ CAPTIONS = {
 }
 
 
+def common_check_date(data):
+    """The date most entries were checked on (the latest, on a tie)."""
+    counts = {}
+    for _, drug in entries(data):
+        day = checked_date(drug["checked"])
+        counts[day] = counts.get(day, 0) + 1
+    return max(counts, key=lambda day: (counts[day], day))
+
+
+def caption(data, region):
+    day = common_check_date(data)
+    others = any(checked_date(d["checked"]) != day for _, d in entries(data))
+    return (f'{CAPTIONS[region]} We checked each status against its source on '
+            f'{day.day} {day:%B %Y}' + ("; a drug checked on another day says so." if others else "."))
+
+
+def cited_sources(data, region):
+    """The keys of the sources the table cites, in the order it cites them."""
+    keys = []
+    for _, drug in entries(data):
+        statuses = drug["status"]
+        shown = [statuses["eu_uk"]] if region == "uk" and statuses.get("eu_uk") else [statuses["us"]]
+        for status in shown:
+            if status["source"] not in keys:
+                keys.append(status["source"])
+    return keys
+
+
 def render_driver_table(data, region):
+    """The table as Markdown (md_in_html): each status cites its source as a
+    footnote of the page, so the sources join the page's numbered notes and
+    the table keeps to the drugs. The caption is added in on_page_content
+    (md_in_html does not carry a <caption>); the notes' definitions follow
+    the table, so they are numbered first and in the table's order (the
+    footnotes extension numbers notes in the order they are defined)."""
     sources = data["sources"]
+    day = common_check_date(data)
     rows = []
     for driver in data["drivers"]:
-        items = "".join(drug_item(drug, sources, region) for drug in driver["drugs"])
-        rows.append(f'<tr><td>{esc(driver["change"])}</td><td>{esc(driver["drug_type"])}</td>'
-                    f'<td><ul class="guide-treatments__drugs">{items}</ul></td></tr>')
-    return ('<div class="guide-treatments">'
-            f'<table>\n<caption>{esc(CAPTIONS[region])}</caption>\n'
+        items = "".join(drug_item(drug, sources, region, cite=True,
+                                  show_checked=checked_date(drug["checked"]) != day)
+                        for drug in driver["drugs"])
+        rows.append(f'<tr markdown="1"><td>{esc(driver["change"])}</td><td>{esc(driver["drug_type"])}</td>'
+                    f'<td markdown="1"><ul class="guide-treatments__drugs" markdown="1">{items}</ul></td></tr>')
+    notes = "\n".join(note_definition(key, sources[key]) for key in cited_sources(data, region))
+    return ('\n\n<div class="guide-treatments" markdown="1">\n<table markdown="1">\n'
             '<thead><tr><th>Driver change</th><th>Type of drug</th>'
-            '<th>Example drugs: when used, status and source</th></tr></thead>\n'
-            '<tbody>\n' + "\n".join(rows) + '\n</tbody>\n</table></div>')
+            '<th>Example drugs: when used and status</th></tr></thead>\n'
+            '<tbody markdown="1">\n' + "\n".join(rows) + '\n</tbody>\n</table>\n</div>\n\n'
+            + notes + "\n\n")
 
 
-@event_priority(50)  # before tables.py (40) labels the cells and print-site (0) saves the page
-def on_page_content(html_text, page, config, files, **kwargs):
+TABLE_START = re.compile(r'(<div class="guide-treatments">\s*<table>)')
+
+
+@event_priority(50)  # before abbreviations.py and content_checks.py (0) read the Markdown
+def on_page_markdown(markdown, page, config, files, **kwargs):
     region = config.extra.get("region") or "international"
 
     def replace(match):
@@ -236,4 +316,19 @@ def on_page_content(html_text, page, config, files, **kwargs):
                               f"Use one of: {', '.join(TABLES)}.")
         return render_driver_table(_state["data"], region)
 
-    return MARKER.sub(replace, html_text)
+    return MARKER.sub(replace, markdown)
+
+
+@event_priority(50)  # before tables.py (40) labels the cells and print-site (0) saves the page
+def on_page_content(html_text, page, config, files, **kwargs):
+    """The table's caption, which the Markdown step cannot carry."""
+    if 'class="guide-treatments"' not in html_text:
+        return html_text
+    region = config.extra.get("region") or "international"
+    text, count = TABLE_START.subn(
+        lambda m: m.group(1) + f"\n<caption>{esc(caption(_state['data'], region))}</caption>", html_text)
+    if not count:
+        raise PluginError(f"docs/{page.file.src_uri}: the treatment table was not rendered as "
+                          "expected (no <table> right inside its <div>): check that md_in_html is "
+                          "in markdown_extensions of mkdocs.yml.")
+    return text
