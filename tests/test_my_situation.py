@@ -50,7 +50,8 @@ CONDITIONAL = {
 TESTING = {"tests why", "tissue or blood", "many genes", "results show", "blood finds nothing",
            "unclear", "biopsy risks"}
 
-# answers (question -> choice; a question left out is not answered),
+# answers (question -> choice, or a list of choices for question 3, which
+# takes several; a question left out is not answered),
 # then the expected sections (links, in order), drugs (generic names, in
 # order) and the conditional questions shown.
 COMBINATIONS = {
@@ -92,6 +93,19 @@ COMBINATIONS = {
          "supportive-care.html#why-it-helps-to-start-early"],
         ["lorlatinib"],
         {"resistance", "treat spots", "brain help", "stop treatment", "hospice"} | TESTING),
+    "ALK after a targeted drug, a few spots and the brain (question 3 takes both)": (
+        {"driver": "alk", "first": "targeted", "where": ["few", "brain"]},
+        ["understanding-progression.html#why-a-treatment-stops-working",
+         "re-testing.html#the-two-ways-to-re-test",
+         "patterns-of-progression.html#when-only-a-few-spots-grow",
+         "patterns-of-progression.html#when-the-cancer-grows-in-the-brain",
+         "next-treatment.html#what-your-team-weighs",
+         "next-treatment.html#if-your-cancer-has-a-driver-change",
+         "clinical-trials.html#why-trials-are-worth-asking-about-now",
+         "supportive-care.html#why-it-helps-to-start-early"],
+        ["lorlatinib"],
+        {"resistance", "brain scan", "treat spots", "stay on drug", "brain help", "stop treatment",
+         "hospice"} | TESTING),
     "I don't know, to everything": (
         {"driver": "unknown", "first": "unknown", "where": "unknown", "matters": "skip"},
         ["understanding-progression.html#things-that-can-look-like-progression",
@@ -153,8 +167,9 @@ def expected_questions(keys):
 
 
 def answer(page, answers):
-    for question, choice in answers.items():
-        page.locator(f'label[for="ms-{question}-{choice}"]').click()
+    for question, choices in answers.items():
+        for choice in [choices] if isinstance(choices, str) else choices:
+            page.locator(f'label[for="ms-{question}-{choice}"]').click()
     # The status line is rewritten on every change: wait for the count to settle.
     page.wait_for_function("() => document.getElementById('ms-status').textContent.startsWith('Showing ')"
                            " && !document.getElementById('ms-status').textContent.includes('everything')")
@@ -260,6 +275,32 @@ def test_answers_are_kept_on_this_device_until_forgotten(server, new_tab):
     assert page.context.cookies() == []
 
 
+def test_where_it_grows_takes_several_answers_but_not_with_i_dont_know(server, new_tab):
+    """Question 3 (where the cancer grows) has check boxes: a few spots and
+    the brain can both be true. "I don't know" clears the places, and a
+    place clears "I don't know". What is picked is kept, as a list."""
+    tab = new_tab()
+    page = open_tool(tab, server + PAGE).page
+    boxes = page.locator('fieldset[data-ms-question="where"] input')
+    assert boxes.count() == 4 and all(t == "checkbox" for t in boxes.evaluate_all("l => l.map(i => i.type)"))
+    assert page.locator('fieldset[data-ms-question="driver"] input[type="radio"]').count() > 10
+    checked = "() => [...document.querySelectorAll('fieldset[data-ms-question=where] input:checked')].map(i => i.value)"
+    answer(page, {"where": ["few", "brain"]})
+    assert page.evaluate(checked) == ["few", "brain"]
+    page.locator('label[for="ms-where-unknown"]').click()
+    assert page.evaluate(checked) == ["unknown"], "I don't know left a place picked"
+    assert "patterns-of-progression.html" in page.evaluate(SHOWN)["sections"]
+    page.locator('label[for="ms-where-many"]').click()
+    assert page.evaluate(checked) == ["many"], "a place left I don't know picked"
+    page.locator('label[for="ms-where-brain"]').click()
+    open_tool(tab, server + PAGE)
+    assert page.evaluate(checked) == ["many", "brain"], "the two answers were not kept"
+    sections = page.evaluate(SHOWN)["sections"]
+    assert {"patterns-of-progression.html#when-the-cancer-grows-in-many-places",
+            "patterns-of-progression.html#when-the-cancer-grows-in-the-brain"} <= set(sections), sections
+    page.get_by_role("button", name="Forget my answers").click()
+
+
 def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
     tab = new_tab()
     page = open_tool(tab, server + PAGE).page
@@ -362,6 +403,32 @@ def test_works_at_360px(server, new_tab, scheme):
     assert width <= client, f"{PAGE} scrolls sideways at 360 px ({width} > {client})"
     page.locator("[data-ms-list=treatments]").scroll_into_view_if_needed()
     screenshot(page, f"my-situation-360-{scheme}")
+
+
+def test_the_count_is_in_sight_while_answering_on_a_phone(server, new_tab):
+    """The line that counts what fits sits below the last question, four
+    phone screens down from the first (phone reader review): while the
+    questions are on screen it stays at the foot of the screen, and a
+    keyboard user's focus is never scrolled in under it."""
+    tab = new_tab(width=390, height=844)
+    page = open_tool(tab, server + PAGE).page
+    first = page.locator('label[for="ms-driver-egfr"]')
+    first.click()
+    first.scroll_into_view_if_needed()
+    status = page.locator("#ms-status")
+    page.wait_for_function("() => document.getElementById('ms-status').textContent.startsWith('Showing ')")
+    box, height = status.bounding_box(), page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, f"the count is off screen at {box}"
+    assert box["height"] < height / 5, f"the count covers {box['height']:.0f} of {height} px"
+    assert status.is_visible() and "Showing" in status.text_content()
+    # Focus an answer below the screen: it ends up above the count. (Chromium
+    # scrolls a focused element to the middle; guide.css's scroll-margin is
+    # for browsers that scroll it only as far as the edge.)
+    for choice in ("ms-where-few", "ms-matters-time"):
+        page.locator(f"#{choice}").focus()
+        target = page.locator(f"#{choice}").bounding_box()
+        status_top = status.bounding_box()["y"]
+        assert target["y"] + target["height"] <= status_top, f"#{choice} is under the count"
 
 
 # Each table of the treatment record: its caption's box against the table's.

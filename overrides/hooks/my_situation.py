@@ -147,6 +147,8 @@ def load(docs_dir):
         for c in q.get("choices") or []:
             if not str(c.get("label") or "").strip():
                 problems.append(f"question '{q.get('id')}': choice '{c['id']}' has no label")
+        if q.get("multiple", False) not in (True, False):
+            problems.append(f"question '{q.get('id')}': 'multiple: {q.get('multiple')}' must be true or false")
         questions[q["id"]] = ids
     if len(questions) != 4:
         problems.append(f"there must be four questions, found {len(questions)}")
@@ -244,13 +246,16 @@ def render_form(state):
     for n, q in enumerate(state["data"]["questions"], 1):
         qid = q["id"]
         described, hint_block = _hint(q, f"ms-{qid}")
+        # `multiple: true`: check boxes, any number of answers (its
+        # `unanswered` choice clears the others, and they clear it).
+        kind, multiple = ("checkbox", " data-ms-multiple") if q.get("multiple") else ("radio", "")
         out.append(f'<fieldset class="ms-q" data-ms-question="{esc(qid)}" '
-                   f'data-ms-unanswered="{esc(q["unanswered"])}"{described}>'
+                   f'data-ms-unanswered="{esc(q["unanswered"])}"{multiple}{described}>'
                    f'<legend>{n}. {esc(q["legend"])}</legend>{hint_block}')
         for c in q["choices"]:
             cid = f"ms-{qid}-{c['id']}"
             described, hint_block = _hint(c, cid)
-            out.append(f'<div class="ms-choice"><input type="radio" name="ms-{esc(qid)}" '
+            out.append(f'<div class="ms-choice"><input type="{kind}" name="ms-{esc(qid)}" '
                        f'id="{esc(cid)}" value="{esc(c["id"])}"{described}>'
                        f'<label for="{esc(cid)}">{esc(c["label"])}</label>{hint_block}</div>')
         out.append("</fieldset>")

@@ -4,7 +4,8 @@
    Items carry data-ms-fit, written at build time by
    overrides/hooks/my_situation.py from docs/includes/my-situation.yml:
    alternatives joined by "|", each a list of "question:answer,answer"
-   joined by ";". Before any answer, the lists marked data-ms-wait (the
+   joined by ";"; a part holds when the reader picked one of its answers (a
+   fieldset marked data-ms-multiple takes several). Before any answer, the lists marked data-ms-wait (the
    guide's parts and the drugs) show only their prompt line, and the
    question list shows in full; after one, an unanswered question counts as
    its fieldset's data-ms-unanswered ("I don't know", the broadest sets).
@@ -35,11 +36,13 @@
     } catch (e) { /* nothing kept: the page still works */ }
   }
 
+  // {question: [answer, ...]} of the questions the reader answered.
   function picked() {
     var answers = {};
     fieldsets.forEach(function (fs) {
-      var input = fs.querySelector("input:checked");
-      if (input) answers[fs.dataset.msQuestion] = input.value;
+      var values = Array.prototype.map.call(fs.querySelectorAll("input:checked"),
+                                            function (input) { return input.value; });
+      if (values.length) answers[fs.dataset.msQuestion] = values;
     });
     return answers;
   }
@@ -48,7 +51,8 @@
     return !rule || rule.split("|").some(function (alt) {
       return alt.split(";").every(function (part) {
         var i = part.indexOf(":");
-        return part.slice(i + 1).split(",").indexOf(answers[part.slice(0, i)]) >= 0;
+        var given = answers[part.slice(0, i)];
+        return part.slice(i + 1).split(",").some(function (v) { return given.indexOf(v) >= 0; });
       });
     });
   }
@@ -69,7 +73,7 @@
     var chosen = picked(), any = Object.keys(chosen).length > 0, answers = {};
     fieldsets.forEach(function (fs) {
       var q = fs.dataset.msQuestion;
-      answers[q] = chosen[q] || fs.dataset.msUnanswered;
+      answers[q] = chosen[q] || [fs.dataset.msUnanswered];
     });
     each("[data-ms-fit]", function (el) { el.hidden = any && !fits(el.dataset.msFit, answers); });
     each("[data-ms-group]", function (group) {
@@ -102,16 +106,25 @@
   // Restore what this browser kept, if anything.
   var kept = load();
   fieldsets.forEach(function (fs) {
-    var value = kept[fs.dataset.msQuestion];
+    var values = [].concat(kept[fs.dataset.msQuestion] || []);  // one answer, as kept before, or several
     Array.prototype.forEach.call(fs.querySelectorAll("input"), function (input) {
-      if (input.value === value) input.checked = true;
+      if (values.indexOf(input.value) >= 0) input.checked = true;
     });
   });
   tool.hidden = false;
   status.textContent = apply();
 
   tool.addEventListener("change", function (event) {
-    if (event.target.type !== "radio") return;
+    var input = event.target;
+    if (input.type !== "radio" && input.type !== "checkbox") return;
+    var fs = input.closest("fieldset");
+    if (input.type === "checkbox" && input.checked) {
+      // "I don't know" clears the other answers; any other answer clears "I don't know".
+      var unsure = input.value === fs.dataset.msUnanswered;
+      Array.prototype.forEach.call(fs.querySelectorAll("input:checked"), function (other) {
+        if (other !== input && (unsure || other.value === fs.dataset.msUnanswered)) other.checked = false;
+      });
+    }
     save(picked());
     status.textContent = apply();
   });
