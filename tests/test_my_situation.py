@@ -298,6 +298,11 @@ def test_where_it_grows_takes_several_answers_but_not_with_i_dont_know(server, n
     sections = page.evaluate(SHOWN)["sections"]
     assert {"patterns-of-progression.html#when-the-cancer-grows-in-many-places",
             "patterns-of-progression.html#when-the-cancer-grows-in-the-brain"} <= set(sections), sections
+    # Answers kept by the earlier page, one value a question, still restore.
+    page.evaluate("""() => localStorage.setItem('guide-my-situation:' + new URL('.', location.href).pathname,
+                                               JSON.stringify({driver: 'alk', where: 'brain'}))""")
+    open_tool(tab, server + PAGE)
+    assert page.evaluate(checked) == ["brain"] and page.locator("#ms-driver-alk").is_checked()
     page.get_by_role("button", name="Forget my answers").click()
 
 
