@@ -254,11 +254,27 @@ def test_cover_page(texts):
     assert "Questions about your care?" not in cover
 
 
+def cover_text(site):
+    page = (site / "print_page.html").read_text(encoding="utf-8")
+    cover = re.search(r'<section id="print-site-cover-page">(.*?)</section>', page, re.S)
+    assert cover, "no cover section on the print page"
+    return norm(re.sub(r"<[^>]+>", " ", cover.group(1)))
+
+
+def test_cover_gives_no_address_when_the_guide_has_none(site):
+    """site_url is empty by default (the folder works at any path): no
+    address is printed, so none can be wrong."""
+    assert "Newest edition online" not in cover_text(site)
+
+
 def test_cover_names_the_institution_and_a_set_edition(tmp_path):
     """With extra.institution and extra.pdf.edition set in an overlay, the
-    cover names the hospital and shows that edition."""
+    cover names the hospital and shows that edition; with site_url, the
+    address where the newest edition is (a paper copy has no other way to
+    find it)."""
     result, _ = build_with_overlay(
         tmp_path,
+        "site_url: https://guide.example.org/nsclc/\n"
         "extra:\n"
         "  institution:\n"
         "    name: Test Valley Cancer Centre\n"
@@ -268,11 +284,9 @@ def test_cover_names_the_institution_and_a_set_edition(tmp_path):
         "  pdf:\n"
         "    edition: 2031-02-14\n")
     assert result.returncode == 0, result.stdout + result.stderr
-    page = (tmp_path / "site" / "print_page.html").read_text(encoding="utf-8")
-    cover = re.search(r'<section id="print-site-cover-page">(.*?)</section>', page, re.S)
-    assert cover, "no cover section on the print page"
-    text = norm(re.sub(r"<[^>]+>", " ", cover.group(1)))
+    text = cover_text(tmp_path / "site")
     assert "Test Valley Cancer Centre" in text
+    assert "Newest edition online: https://guide.example.org/nsclc/" in text
     assert "0100 000 0001" in text
     assert "Edition: 14 February 2031" in text
     # The hospital's 24-hour line is printed into "My care team".

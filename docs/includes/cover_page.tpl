@@ -48,6 +48,12 @@
   </p>
   {%- endif %}
 
+  {#- Where a reader with a paper copy finds the newest edition: the guide's
+      address, when a host sets site_url (docs/hosting.md). #}
+  {%- if config.site_url %}
+  <p class="guide-cover__online">Newest edition online: {{ config.site_url | e }}</p>
+  {%- endif %}
+
   {#- With an institution's contact box the page has no room for this. #}
   {%- if not (inst.name and (inst.phone or inst.url)) %}
   <div class="guide-cover__how">
