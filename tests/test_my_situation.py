@@ -93,19 +93,17 @@ COMBINATIONS = {
          "supportive-care.html#why-it-helps-to-start-early"],
         ["lorlatinib"],
         {"resistance", "treat spots", "brain help", "stop treatment", "hospice"} | TESTING),
-    "ALK after a targeted drug, a few spots and the brain (question 3 takes both)": (
-        {"driver": "alk", "first": "targeted", "where": ["few", "brain"]},
-        ["understanding-progression.html#why-a-treatment-stops-working",
-         "re-testing.html#the-two-ways-to-re-test",
-         "patterns-of-progression.html#when-only-a-few-spots-grow",
-         "patterns-of-progression.html#when-the-cancer-grows-in-the-brain",
-         "next-treatment.html#what-your-team-weighs",
-         "next-treatment.html#if-your-cancer-has-a-driver-change",
-         "clinical-trials.html#why-trials-are-worth-asking-about-now",
-         "supportive-care.html#why-it-helps-to-start-early"],
-        ["lorlatinib"],
-        {"resistance", "brain scan", "treat spots", "stay on drug", "brain help", "stop treatment",
-         "hospice"} | TESTING),
+    "EGFR exon 20 after immunotherapy, many places and the brain (question 3 takes both), more time": (
+        {"driver": "egfr-ex20", "first": "immuno", "where": ["many", "brain"], "matters": "time"},
+        # Both places' sections, in the order of the guide.
+        ["understanding-progression.html#things-that-can-look-like-progression"]
+        + [f"patterns-of-progression.html#when-the-cancer-grows-in-{place}" for place in ("many-places", "the-brain")]
+        + [f"next-treatment.html#{part}" for part in ("what-your-team-weighs", "if-your-cancer-has-a-driver-change",
+                                                     "what-to-expect-from-later-treatments")]
+        + ["clinical-trials.html#why-trials-are-worth-asking-about-now",
+           "supportive-care.html#why-it-helps-to-start-early"],
+        ["amivantamab with platinum chemotherapy", "amivantamab alone", "sunvozertinib"],
+        {"brain scan", "treat spots", "brain help", "bones"}),
     "I don't know, to everything": (
         {"driver": "unknown", "first": "unknown", "where": "unknown", "matters": "skip"},
         ["understanding-progression.html#things-that-can-look-like-progression",
