@@ -248,9 +248,9 @@ def render_form(state):
         described, hint_block = _hint(q, f"ms-{qid}")
         # `multiple: true`: check boxes, any number of answers (its
         # `unanswered` choice clears the others, and they clear it).
-        kind, multiple = ("checkbox", " data-ms-multiple") if q.get("multiple") else ("radio", "")
+        kind = "checkbox" if q.get("multiple") else "radio"
         out.append(f'<fieldset class="ms-q" data-ms-question="{esc(qid)}" '
-                   f'data-ms-unanswered="{esc(q["unanswered"])}"{multiple}{described}>'
+                   f'data-ms-unanswered="{esc(q["unanswered"])}"{described}>'
                    f'<legend>{n}. {esc(q["legend"])}</legend>{hint_block}')
         for c in q["choices"]:
             cid = f"ms-{qid}-{c['id']}"

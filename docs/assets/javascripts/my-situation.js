@@ -4,11 +4,12 @@
    Items carry data-ms-fit, written at build time by
    overrides/hooks/my_situation.py from docs/includes/my-situation.yml:
    alternatives joined by "|", each a list of "question:answer,answer"
-   joined by ";"; a part holds when the reader picked one of its answers (a
-   fieldset marked data-ms-multiple takes several). Before any answer, the lists marked data-ms-wait (the
-   guide's parts and the drugs) show only their prompt line, and the
-   question list shows in full; after one, an unanswered question counts as
-   its fieldset's data-ms-unanswered ("I don't know", the broadest sets).
+   joined by ";"; a part holds when the reader picked one of its answers
+   (a question with check boxes takes several). Before any answer, the
+   lists marked data-ms-wait (the guide's parts and the drugs) show only
+   their prompt line, and the question list shows in full; after one, an
+   unanswered question counts as its fieldset's data-ms-unanswered ("I
+   don't know", the broadest sets).
    Without JavaScript everything shows.
 
    Private by design: no request, no cookie, no change to the address. The
