@@ -181,9 +181,9 @@ def md_text(value):
     return re.sub(r"([\\`*_\[\]])", r"\\\1", html.escape(str(value), quote=False))
 
 
-def _source_link(src, text=esc):
-    return (f'<a href="{esc(src["url"])}">{text(src["title"])}</a> '
-            f'({text(src["publisher"])}, {text(as_date_text(src["date"]))})')
+def _source_link(src):
+    return (f'<a href="{esc(src["url"])}">{esc(src["title"])}</a> '
+            f'({esc(src["publisher"])}, {esc(as_date_text(src["date"]))})')
 
 
 def note_key(source_key):
@@ -200,14 +200,15 @@ def note_definition(source_key, src):
 
 def _status_text(status, sources, text=esc, cite=False):
     """The status in words, then its source: inline (a link with title,
-    publisher and date), or with cite=True a footnote reference."""
+    publisher and date; plain HTML), or with cite=True a footnote reference
+    (Markdown: `text` is md_text)."""
     label = LABELS[status["label"]]
     words = (f'<span class="guide-treatments__status">{text(status["regulator"])}: {text(label)}, '
              f'{text(as_date_text(status["date"]))}.')
     if cite:
         return words + f'[^{note_key(status["source"])}]</span>'
     return (words + '</span> <span class="guide-treatments__source">Source: '
-            f'{_source_link(sources[status["source"]], text)}.</span>')
+            f'{_source_link(sources[status["source"]])}.</span>')
 
 
 def drug_item(drug, sources, region, cite=False, show_checked=True):
