@@ -103,7 +103,8 @@ COMBINATIONS = {
         + ["clinical-trials.html#why-trials-are-worth-asking-about-now",
            "supportive-care.html#why-it-helps-to-start-early"],
         ["amivantamab with platinum chemotherapy", "amivantamab alone", "sunvozertinib"],
-        {"brain scan", "treat spots", "brain help", "bones"}),
+        # "Do I need a brain scan?" is left out: the reader said the brain.
+        {"treat spots", "brain help", "bones"}),
     "I don't know, to everything": (
         {"driver": "unknown", "first": "unknown", "where": "unknown", "matters": "skip"},
         ["understanding-progression.html#things-that-can-look-like-progression",

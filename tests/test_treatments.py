@@ -106,8 +106,7 @@ def test_rendered_table_shows_every_status_with_its_source_and_check_date(site):
     notes = notes_of(site)
     shown = items(table)
     assert len(shown) == len(drugs()), f"{len(shown)} drugs shown, {len(drugs())} in the data"
-    days = collections.Counter(drug["checked"] for _, drug in drugs())
-    common = max(days, key=lambda day: (days[day], day))
+    common = common_day()
     caption = text(re.search(r"<caption>(.*?)</caption>", table, re.S).group(1))
     assert f"checked each status against its source on {common.day} {common:%B %Y}" in caption, caption
     for (driver, drug), item in zip(drugs(), shown):
@@ -139,6 +138,33 @@ def test_rendered_table_shows_every_status_with_its_source_and_check_date(site):
     # A plain, accessible table: a caption, a header row, cells labelled for phones.
     assert "<caption>" in table and "<thead" in table
     assert 'data-label="Driver change"' in table
+
+
+def common_day():
+    """The day most entries were checked on (the latest, on a tie)."""
+    days = collections.Counter(drug["checked"] for _, drug in drugs())
+    return max(days, key=lambda day: (days[day], day))
+
+
+def test_my_situation_lists_each_drug_with_its_source_under_one_check_date(site):
+    """My situation has no notes list: each drug names its source in full
+    (linked), and the check date is said once, over the list, as in the
+    table's caption (a drug checked on another day says its own)."""
+    built = (site / "my-situation.html").read_text(encoding="utf-8")
+    block = re.search(r'data-ms-list="treatments".*?<div class="ms-empty"', built, re.S)
+    assert block, "my-situation.html: no drug list (data-ms-list=treatments)"
+    caption = text(re.search(r'<div class="ms-caption">(.*?)</div>', block.group(0), re.S).group(1))
+    common = common_day()
+    assert f"checked each status against its source on {common.day} {common:%B %Y}" in caption, caption
+    shown = re.findall(r"<li[^>]*>(.*?)</li>", block.group(0), re.S)
+    assert len(shown) == len(drugs()), f"{len(shown)} drugs listed, {len(drugs())} in the data"
+    for (_, drug), item in zip(drugs(), shown):
+        src = DATA["sources"][drug["status"]["us"]["source"]]
+        assert f'href="{html.escape(src["url"], quote=True)}"' in item, f"{drug['generic']}: no link to its source"
+        assert src["publisher"] in inline_text(item), f"{drug['generic']}: its source's publisher is not named"
+        checked = drug["checked"]
+        own_date = f"Checked {checked.day} {checked:%B %Y}" in text(item)
+        assert own_date == (checked != common), f"{drug['generic']}: check date shown {own_date}"
 
 
 def treatments_hook():

@@ -295,3 +295,22 @@ def test_page_fill_reads_a_page_seen_before_from_its_cache(monkeypatch):
     # Page 0 (the same as the first PDF's page 1) came from the cache: only
     # page 1 was read with the cache, then both pages without it.
     assert len(reads) == 1 + 2, reads
+
+
+def test_a_rule_with_except_holds_when_no_answer_is_one_of_those():
+    """my-situation.yml's {except: [..]} becomes 'question!answers' (none
+    of the reader's answers is one of them: with several answers, not the
+    same as listing the others); my-situation.js reads it
+    (tests/test_my_situation.py checks it in the browser)."""
+    fit_attr, RuleError = hook("my_situation").fit_attr, hook("my_situation").RuleError
+    questions = {"where": ["few", "many", "brain", "unknown"], "first": ["targeted", "chemo"]}
+    assert fit_attr({"where": {"except": ["brain"]}}, questions) == "where!brain"
+    assert fit_attr([{"where": ["few"], "first": {"except": ["chemo"]}}, {"first": ["chemo"]}],
+                    questions) == "where:few;first!chemo|first:chemo"
+    assert fit_attr(None, questions) == ""
+    for rule, says in [({"where": {"except": ["few", "many", "brain", "unknown"]}}, "never holds"),
+                       ({"where": {"except": ["lungs"]}}, "has no answer ['lungs']"),
+                       ({"where": {"except": []}}, "give a list of answers"),
+                       ({"place": ["few"]}, "unknown question 'place'")]:
+        with pytest.raises(RuleError, match=re.escape(says)):
+            fit_attr(rule, questions)

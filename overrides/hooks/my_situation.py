@@ -67,7 +67,10 @@ class RuleError(ValueError):
 
 def fit_attr(fits, questions):
     """The data-ms-fit value of a rule: alternatives joined by '|', each a
-    list of 'question:value,value' joined by ';'. '' means always."""
+    list of parts joined by ';': 'question:value,value' (one of the reader's
+    answers is one of these) or 'question!value,value' ({except: [..]}: none
+    of the reader's answers is one of these; with one answer the same as
+    listing every other value). '' means always."""
     if fits is None:
         return ""
     alternatives = fits if isinstance(fits, list) else [fits]
@@ -80,14 +83,17 @@ def fit_attr(fits, questions):
             if qid not in questions:
                 raise RuleError(f"unknown question '{qid}' (one of: {', '.join(questions)})")
             choices = questions[qid]
+            sign = ":"
             if isinstance(values, dict) and set(values) == {"except"}:
-                values = [c for c in choices if c not in values["except"]]
+                sign, values = "!", values["except"]
             if not isinstance(values, list) or not values:
-                raise RuleError(f"'{qid}': give a list of answers")
+                raise RuleError(f"'{qid}': give a list of answers, or {{except: [answers]}}")
             unknown = [v for v in values if v not in choices]
             if unknown:
                 raise RuleError(f"'{qid}' has no answer {unknown} (one of: {', '.join(choices)})")
-            parts.append(f"{qid}:{','.join(values)}")
+            if sign == "!" and set(values) == set(choices):
+                raise RuleError(f"'{qid}': except names every answer, so the rule never holds")
+            parts.append(f"{qid}{sign}{','.join(values)}")
         out.append(";".join(parts))
     return "|".join(out)
 
@@ -325,6 +331,7 @@ def render_notes(state, page, files):
 def render_treatments(state, region):
     tdata = state["tdata"]
     sources = tdata["sources"]
+    day = treatments.common_check_date(tdata)
     rows = {d["change"]: d for d in tdata["drivers"]}
     answers_of = {}
     for answer, changes in state["by_answer"].items():
@@ -333,14 +340,16 @@ def render_treatments(state, region):
     out = [f'<div class="ms-treatments ms-print" data-ms-list="treatments" data-ms-wait>'
            '<div class="ms-prompt" hidden>No answer is picked yet, so no drug is listed here. Which '
            'drugs fit depends most on the first question, about a driver change.</div>'
-           f'<div class="ms-results"><div class="ms-caption">{esc(treatments.CAPTIONS[region])}</div>']
+           f'<div class="ms-results"><div class="ms-caption">{esc(treatments.caption(tdata, region))}</div>']
     # The notes link to headings of other pages: written in on_page_context.
     out.append("<!-- my-situation: treatment-notes -->")
     for change, row in rows.items():
         group = fit_attr({"driver": answers_of[change]}, state["questions"])
         items = []
         for drug in row["drugs"]:
-            item = treatments.drug_item(drug, sources, region)
+            # The caption gives the common check date, as the table's does.
+            item = treatments.drug_item(drug, sources, region,
+                                        show_checked=treatments.checked_date(drug["checked"]) != day)
             own = state["drug_attr"].get((change, drug["generic"]), "")
             attr = "|".join(f"{a};{group}" for a in own.split("|")) if own else group
             items.append(item.replace("<li>", f'<li{fit(attr)}>', 1))

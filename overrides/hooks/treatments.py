@@ -18,7 +18,8 @@ raised number), so the sources join the page's numbered notes and the
 table keeps to the drugs; the caption gives the date the statuses were
 checked (a drug checked on another day says its own). The My situation page
 (overrides/hooks/my_situation.py) lists the same drugs through drug_item,
-each with its source and check date written out.
+each with its source written out (it has no notes list), under the same
+caption and check date.
 
 The build fails, naming the file and the entry, on an entry without a
 status, a dated source or a check date. scripts/review_dates.py lists the

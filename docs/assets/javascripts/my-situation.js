@@ -48,12 +48,16 @@
     return answers;
   }
 
+  // A rule (data-ms-fit, see my_situation.py's fit_attr): alternatives split
+  // by "|", each holding when all its parts do; "q:a,b" holds when one of
+  // the answers to q is a or b, "q!a,b" when none of them is.
   function fits(rule, answers) {
     return !rule || rule.split("|").some(function (alt) {
       return alt.split(";").every(function (part) {
-        var i = part.indexOf(":");
+        var i = part.search(/[:!]/);
         var given = answers[part.slice(0, i)];
-        return part.slice(i + 1).split(",").some(function (v) { return given.indexOf(v) >= 0; });
+        var named = part.slice(i + 1).split(",").some(function (v) { return given.indexOf(v) >= 0; });
+        return part.charAt(i) === "!" ? !named : named;
       });
     });
   }
