@@ -459,3 +459,46 @@ def test_pdf_links_show_pages_and_size(site):
         size = float(m.group(2)) * (1e6 if m.group(3) == "MB" else 1e3)
         assert abs(size - path.stat().st_size) <= (0.051e6 if m.group(3) == "MB" else 501), \
             f"faq.html says {path.name} is {m.group(2)} {m.group(3)}; it is {path.stat().st_size} bytes"
+
+
+# --- the drug table on paper ------------------------------------------------------
+
+TREATMENTS = read_yaml(ROOT / "docs" / "includes" / "treatments.yml", "the treatment options")
+DRIVER_CHANGES = [d["change"] for d in TREATMENTS["drivers"]]
+# The table's head, as printed on each page it runs onto: its first line
+# (the column names may wrap), and the last word of its last line.
+TABLE_HEAD = re.compile(r"^\s*Driver(\s+change)?\s{2,}Type of\b")
+HEAD_END = "status"
+
+
+def names_a_driver(line):
+    """Whether the first cell of a printed line (layout text: cells apart by
+    two or more spaces) is the start of one of the table's driver changes."""
+    cell = re.split(r"\s{2,}", line.strip())[0]
+    return bool(cell) and any(" ".join(change.split()).startswith(cell) for change in DRIVER_CHANGES)
+
+
+@pytest.mark.parametrize("key", ["file", "large_print"])
+def test_each_page_of_the_drug_table_starts_with_a_driver(site, key):
+    """A page the drug table runs onto starts a driver's row (or card): a row
+    run over a page went on with empty driver and type cells, as Chromium
+    repeats only the table's head (A4: a table; large print: one card a
+    driver; either is read). Read back from the PDF's layout text."""
+    texts = page_texts(built_pdf(site, key), layout=True)
+    starts = []
+    for number, text in enumerate(texts, start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        heads = [i for i, line in enumerate(lines) if TABLE_HEAD.match(line)]
+        for i in heads:
+            # As a table: each page has the head; the row under it comes first.
+            end = next((j for j in range(i, min(i + 4, len(lines))) if HEAD_END in lines[j]), i)
+            if end + 1 < len(lines):
+                starts.append((number, lines[end + 1]))
+        if not heads and any("Type of drug:" in line for line in lines) and not any(
+                "Drugs used for common driver changes" in line for line in lines):
+            # A page of cards after the first (where the caption leads in).
+            starts.append((number, lines[0]))
+    assert starts, f"{key}: no page of the drug table was found (the test's reading is out of date)"
+    bad = [f"page {n}: {line.strip()[:70]!r}" for n, line in starts if not names_a_driver(line)]
+    assert not bad, (f"{EXTRA[key]}: the drug table goes on without its driver at the top of "
+                     + "; ".join(bad) + " (docs/assets/stylesheets/guide.css, the drug table's print rules)")
