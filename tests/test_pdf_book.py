@@ -25,6 +25,7 @@ from conftest import ROOT
 from guidekit import config as guide_config
 from guidekit.data import read_yaml
 from test_pdf import built_pdf, chapter_title, nav_files, norm, page_texts
+from test_treatments import DATA as TREATMENTS
 
 MM = 72 / 25.4
 EXTRA = guide_config.load()["extra"]["pdf"]
@@ -463,7 +464,6 @@ def test_pdf_links_show_pages_and_size(site):
 
 # --- the drug table on paper ------------------------------------------------------
 
-TREATMENTS = read_yaml(ROOT / "docs" / "includes" / "treatments.yml", "the treatment options")
 DRIVER_CHANGES = [d["change"] for d in TREATMENTS["drivers"]]
 # The table's head, as printed on each page it runs onto: its first line
 # (the column names may wrap), and the last word of its last line.
