@@ -340,6 +340,15 @@ def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
         pdf = page.pdf(format=paper, margin=PRINT_MARGINS)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         assert pages <= 4, f"the printed list takes {pages} {paper} pages; it must fit on two sheets (4 pages)"
+    # The space to write prints as on the questions page: one style of
+    # ruled lines in the guide, not two.
+    notes_height = "sel => document.querySelector(sel).getBoundingClientRect().height"
+    here = page.evaluate(notes_height, "[data-ms-list=questions] .notes")
+    tab.goto(server + "questions-to-ask.html")
+    page.emulate_media(media="print")
+    there = page.evaluate(notes_height, ".md-typeset .notes")
+    assert abs(here - there) <= 2, \
+        f"My situation's notes space prints {here:.0f} px high, the questions page's {there:.0f} px"
 
 
 def test_print_heading_names_the_hospital_when_the_overlay_sets_one():

@@ -368,7 +368,8 @@ def render_questions(state):
         items = "".join(f'<li{fit(state["q_attr"].get(q, ""))}>{inline(q)}</li>' for q in questions)
         out.append(f'<div class="ms-qgroup" data-ms-group><h3>{esc(heading)}</h3>'
                    f'<ul class="ms-checklist">{items}</ul></div>')
-    out.append('<div class="ms-notes-label"><strong>My notes:</strong></div><div class="notes"></div></div>')
+    # The same space to write as under each group of the questions page.
+    out.append('<p class="notes"><strong>My notes:</strong></p></div>')
     return "".join(out)
 
 
