@@ -5,6 +5,9 @@ from the page.
 - A misspelled drug or word ("osimertinb", "pallative") finds the same first
   page as the right spelling (docs/assets/javascripts/lazy-search.js asks
   again with lunr's edit distance when a word matches nothing).
+- A word written in brackets or quotes, "(fever)", "(Tagrisso),",
+  "“scanxiety”", is found on every page that has it (the search
+  separator in mkdocs.yml splits at punctuation).
 - "liquid biopsy" puts the re-testing page first.
 - The hosting guide for IT staff is not in the patient search (front matter
   `search: exclude: true`).
@@ -14,6 +17,9 @@ from the page.
   every page are in scripts/page_weight.py --lighthouse; no timing is
   asserted here).
 """
+import json
+import re
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -76,6 +82,22 @@ def test_a_loose_search_invents_nothing(open_page, server):
     from every word of the guide still finds nothing."""
     results = search(open_page, server, "zqxwvjkyb")
     assert results == [], f"'zqxwvjkyb', like no word of the guide, still found {results[:3]}"
+
+
+@pytest.mark.parametrize("word", ["fever", "tagrisso", "scanxiety"])
+def test_a_word_in_brackets_or_quotes_is_found_on_every_page_that_has_it(word, open_page, server, site):
+    """Every page whose indexed text has the word, in whatever brackets,
+    quotes or punctuation, is among the results (the urgent-care card's
+    "(fever)" was found on no page)."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    whole = re.compile(rf"(?<![\w-]){word}(?![\w-])", re.I)
+    having = {doc["location"].split("#")[0] for doc in index["docs"] if whole.search(doc["text"])}
+    assert any(re.search(rf"[(“\"]{word}", doc["text"], re.I) for doc in index["docs"]), \
+        f"the guide no longer writes {word!r} after a bracket or quote: choose another word for this test"
+    found = pages_of(search(open_page, server, word))
+    assert having <= found, (f"searching {word!r} misses {sorted(having - found)}, which have it "
+                             "(the search separator in mkdocs.yml must split at brackets, quotes "
+                             f"and punctuation); found {sorted(found)}")
 
 
 def test_liquid_biopsy_puts_re_testing_first(open_page, server):
