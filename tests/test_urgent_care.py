@@ -307,6 +307,34 @@ def test_region_build_shows_its_own_number_only(region_sites, region):
             assert not re.search(rf"\b{n}\b", text), f"{region} {md}: names another region's number {n}"
 
 
+CRISIS_NOTE = re.compile(r"Thoughts of ending your life or harming yourself need help today: (.*?\.)(?= Keep your|$)")
+
+
+def crisis_numbers(site):
+    """The phone numbers (digits only) the card's crisis note gives."""
+    text = card_text((site / "index.html").read_text(encoding="utf-8"), sources=False)
+    note = CRISIS_NOTE.search(text)
+    assert note, f"the card has no crisis note: {text[-400:]}"
+    found = [re.sub(r"\D", "", n) for n in re.findall(r"\d[\d\s-]*\d", note.group(1))]
+    return note.group(1), [n for n in found if len(n) >= 3]
+
+
+@pytest.mark.parametrize("build", ["default", "us", "uk"])
+def test_crisis_note_gives_numbers_listed_with_their_source(build, site, region_sites):
+    """The card's crisis note gives a number to call in every build (the
+    default one said only "a local crisis line"), and each number is in the
+    region's helplines list on Living with progression, with its address
+    and the date it was checked."""
+    built = site if build == "default" else region_sites[build]
+    note, numbers = crisis_numbers(built)
+    assert numbers, f"{build}: the crisis note gives no number to call: {note!r}"
+    living = (built / "living-with-progression.html").read_text(encoding="utf-8")
+    listed = set(re.findall(r'href="tel:(\d+)"', living))
+    missing = [n for n in numbers if n not in listed]
+    assert not missing, (f"{build}: the crisis note gives {missing}, which the helplines list "
+                         "(docs/includes/regions.yml, helplines) does not have")
+
+
 def test_institution_phone_is_inside_the_card(region_sites):
     """The hospital's phone is in the card, with a word to use the 24-hour
     number when it is closed; a 24-hour line (urgent_phone) replaces it."""
