@@ -33,7 +33,9 @@ What the export adds to what print.css does:
 - a running footer, drawn after printing (guidekit.pdf.stamp_footers, as
   artifacts): the chapter's number and name (the contents pages: the
   contents list's title; the handout: its one line of disclaimer and
-  sources) and "Page N of M"; none on the cover;
+  sources) and "Page N of M"; none on the cover; on each page of the
+  urgent-care card before the one where its list of sources starts,
+  extra.pdf.urgent_continues after the name;
 - after printing, guidekit.pdf sets the metadata, repairs the bookmarks'
   titles, rewrites links to local files and renumbers the structure tree's
   IDs, so the same site always gives the same PDF apart from its dates.
@@ -41,6 +43,7 @@ What the export adds to what print.css does:
 import argparse
 import os
 import pathlib
+import re
 import sys
 import time
 
@@ -234,10 +237,11 @@ def settings(config_file):
     chapter = f"chapter {chapters.index(handout_page) + 1} of the full guide" \
         if handout_page in chapters else "the full guide"
     handout_footer = " ".join(str(extra_pdf.get("handout_footer") or "").split())
+    continues = " ".join(str(extra_pdf.get("urgent_continues") or "").split())
     jobs = [
         # mode "book": the print page, chapter footers; "handout": one page
         {"page": config.print_page(config_file), "file": extra_pdf["file"], "title": title,
-         "mode": "book", "classes": ["guide-pdf", "guide-pdf-book"]},
+         "mode": "book", "classes": ["guide-pdf", "guide-pdf-book"], "continues": continues},
         {"page": config.html_name(handout_page), "file": extra_pdf["handout"],
          "title": f"{extra_pdf['handout_title']} - {title}", "mode": "handout",
          "classes": ["guide-pdf", "guide-handout"],
@@ -246,6 +250,7 @@ def settings(config_file):
     if extra_pdf.get("large_print"):
         jobs.append({"page": config.print_page(config_file), "file": extra_pdf["large_print"],
                      "title": f"{title} (large print)", "mode": "book", "large": True,
+                     "continues": continues,
                      "classes": ["guide-pdf", "guide-pdf-book", "guide-large-print"]})
     return {
         "title": title,
@@ -257,6 +262,22 @@ def settings(config_file):
         "keywords": [str(k) for k in keywords],
         "jobs": jobs,
     }
+
+
+URGENT_CARD = re.compile(r"(?:^|-)urgent-care$")
+URGENT_CARD_SOURCE = re.compile(r"(?:^|-)urgent-care-source-\d+$")
+
+
+def urgent_card_pages(pages):
+    """(first, last) page of the urgent-care card's advice (overrides/
+    partials/urgent-card.html) from {anchor id: page}: its own id, and the
+    first of its sources, listed after the advice; (None, None) when the
+    PDF has no card."""
+    first = [p for a, p in pages.items() if URGENT_CARD.search(a)]
+    sources = [p for a, p in pages.items() if URGENT_CARD_SOURCE.search(a)]
+    if not first:
+        return None, None
+    return min(first), min(sources or first)
 
 
 def _print_page(c, source, job, paper):
@@ -351,6 +372,13 @@ def _print_page(c, source, job, paper):
             start = pages.get(ch["heading"])
             if start:
                 labels[start - 1:] = [ch["label"]] * (count - start + 1)
+        # The urgent-care card runs over more than one page: the footer of
+        # each of its pages before the one where its sources start says
+        # that it goes on.
+        first, last = urgent_card_pages(pages)
+        if job.get("continues") and first and last and last > first:
+            for n in range(first, last):
+                labels[n - 1] = f"{labels[n - 1]} · {job['continues']}"
     else:
         labels = [job.get("footer") or job["title"]] * count
     return data, headings, labels

@@ -502,3 +502,32 @@ def test_each_page_of_the_drug_table_starts_with_a_driver(site, key):
     bad = [f"page {n}: {line.strip()[:70]!r}" for n, line in starts if not names_a_driver(line)]
     assert not bad, (f"{EXTRA[key]}: the drug table goes on without its driver at the top of "
                      + "; ".join(bad) + " (docs/assets/stylesheets/guide.css, the drug table's print rules)")
+
+
+URGENT = read_yaml(ROOT / "docs" / "includes" / "urgent-care.yml", "the urgent-care card")
+
+
+@pytest.mark.parametrize("key", ["file", "large_print"])
+def test_urgent_help_says_on_each_page_that_it_goes_on(site, key):
+    """The urgent help box is longer than a page: the footer of each of its
+    pages before the one where its list of sources starts says it goes on
+    (extra.pdf.urgent_continues), and no other page's footer does; on paper
+    the box has a line to write the 24-hour number on. Read back from the
+    PDF."""
+    cue = " ".join(EXTRA["urgent_continues"].split())
+    texts = [" ".join(t.split()) for t in page_texts(built_pdf(site, key))]
+    # The box's first page: its first warning sign; then its advice, its
+    # notes (the crisis line first) and its list of sources.
+    sign = " ".join(URGENT["tiers"][0]["items"][0]["text"].split())
+    note = " ".join(URGENT["notes"][0].split(":")[0].split())
+    first = next((i for i, t in enumerate(texts) if sign in t), None)
+    sources = next((i for i, t in enumerate(texts) if "Where this advice comes from (checked" in t), None)
+    assert first is not None and sources is not None, f"{EXTRA[key]}: the urgent help box was not found"
+    assert sources > first, f"{EXTRA[key]}: the box's advice fits on page {first + 1}; this test expects more"
+    assert any(note in t for t in texts[first:sources + 1]), f"{EXTRA[key]}: the crisis note is not in the box"
+    with_cue = [i + 1 for i, t in enumerate(texts) if cue in t]
+    assert with_cue == list(range(first + 1, sources + 1)), (
+        f"{EXTRA[key]}: the box runs from page {first + 1}, its sources from page {sources + 1}; "
+        f"the footer says '{cue}' on pages {with_cue} (scripts/export_pdf.py, urgent_card_pages)")
+    assert any("My 24-hour number:" in t for t in texts[first:sources + 1]), \
+        f"{EXTRA[key]}: the printed box has no line to write the 24-hour number on"
