@@ -152,11 +152,14 @@ def test_handout_page_carries_a_print_copy_of_the_card(site):
     card = card_text((site / "index.html").read_text(encoding="utf-8"), sources=False)
     note = "Where this advice comes from"
     assert note in copy, "the print copy does not say where its sources are"
-    # Its own addition: a line to write the 24-hour number on.
+    # A line to write the 24-hour number on: in both, for paper only in the card.
     write_in = "My 24-hour number:"
     assert copy.count(write_in) == 1, "the print copy has no line to write the 24-hour number on"
-    assert squash(copy.split(note)[0].replace(write_in, "")) == squash(card), \
-        "the handout's copy differs from the card"
+    assert card.count(write_in) == 1, "the card has no line to write the 24-hour number on, for paper"
+    assert re.search(r'class="[^"]*\bguide-print-only\b[^"]*"><span class="guide-handout-fields__label">'
+                     + write_in, card_html((site / "index.html").read_text(encoding="utf-8"))[0]), \
+        "the card's line to write the 24-hour number on shows on screen (guide-print-only)"
+    assert squash(copy.split(note)[0]) == squash(card), "the handout's copy differs from the card"
     assert "urgent-card__refs" not in card_html(built, print_copy=True)[0]
     print_page = (site / guide_config.print_page()).read_text(encoding="utf-8")
     assert "urgent-card--print" not in print_page, "the whole guide prints the handout's copy too"
