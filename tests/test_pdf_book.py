@@ -26,6 +26,7 @@ from guidekit import config as guide_config
 from guidekit.data import read_yaml
 from test_pdf import built_pdf, chapter_title, nav_files, norm, page_texts
 from test_treatments import DATA as TREATMENTS
+from test_urgent_care import note_text
 
 MM = 72 / 25.4
 EXTRA = guide_config.load()["extra"]["pdf"]
@@ -519,7 +520,7 @@ def test_urgent_help_says_on_each_page_that_it_goes_on(site, key):
     # The box's first page: its first warning sign; then its advice, its
     # notes (the crisis line first) and its list of sources.
     sign = " ".join(URGENT["tiers"][0]["items"][0]["text"].split())
-    note = " ".join(URGENT["notes"][0].split(":")[0].split())
+    note = " ".join(note_text(URGENT["notes"][0]).split(":")[0].split())
     first = next((i for i, t in enumerate(texts) if sign in t), None)
     sources = next((i for i, t in enumerate(texts) if "Where this advice comes from (checked" in t), None)
     assert first is not None and sources is not None, f"{EXTRA[key]}: the urgent help box was not found"

@@ -23,6 +23,11 @@ REGION_NUMBERS = {"us": "911", "uk": "999"}
 PHONE = (393, 852)  # a common phone viewport, CSS pixels
 
 
+def note_text(note):
+    """A note of the card: plain text, or text with its sources."""
+    return note if isinstance(note, str) else note["text"]
+
+
 def front_matter(md):
     return frontmatter.read(DOCS / md)
 
@@ -133,7 +138,8 @@ def test_source_dates_read_as_sentences(site):
     date starts a sentence, so it starts with a capital or a figure."""
     built = (site / "index.html").read_text(encoding="utf-8")
     dates = re.findall(r'<li id="urgent-care-source-\d+">.*?</a>\. (.*?)</li>', built, re.S)
-    assert len(dates) == len(set(k for t in DATA["tiers"] for i in t["items"] for k in i["sources"])), dates
+    entries = [i for t in DATA["tiers"] for i in t["items"]] + [n for n in DATA["notes"] if isinstance(n, dict)]
+    assert len(dates) == len(set(k for i in entries for k in i["sources"])), dates
     lower = [d for d in dates if not re.match(r"[A-Z0-9]", squash(d))]
     assert not lower, f"source dates that start in lower case after a full stop: {lower}"
 
@@ -180,7 +186,7 @@ def test_handout_pdf_carries_the_warning_signs_on_a_sheet_of_its_own(site):
     # The front of that sheet alone says what to do: both lists, where to
     # write the 24-hour number, what to do if no one answers, and the crisis line.
     front = pages[first]
-    for words in ("My 24-hour number:", "If you cannot get through", DATA["notes"][0].split(":")[0]):
+    for words in ("My 24-hour number:", "If you cannot get through", note_text(DATA["notes"][0]).split(":")[0]):
         assert words in front, f"not on the front of the urgent-care sheet (page {first + 1}): {words}"
     for tier in DATA["tiers"]:
         for item in tier["items"]:
@@ -336,6 +342,11 @@ def test_crisis_note_gives_numbers_listed_with_their_source(build, site, region_
     missing = [n for n in numbers if n not in listed]
     assert not missing, (f"{build}: the crisis note gives {missing}, which the helplines list "
                          "(docs/includes/regions.yml, helplines) does not have")
+    # The card cites where the numbers come from, as it does for each sign.
+    card = card_html((built / "index.html").read_text(encoding="utf-8"))[0]
+    cited = re.search(r"Thoughts of ending your life[^<]*<sup class=\"urgent-card__refs\">(.*?)</sup>", card, re.S)
+    assert cited and re.findall(r'href="#urgent-care-source-\d+"', cited.group(1)), \
+        f"{build}: the crisis note cites no source (docs/includes/urgent-care.yml, notes)"
 
 
 def test_institution_phone_is_inside_the_card(region_sites):

@@ -47,16 +47,17 @@ def _load(config):
         for field in ("title", "publisher", "date", "url"):
             if not str((src or {}).get(field) or "").strip():
                 problems.append(f"source '{key}' has no {field}")
-    for tier in data.get("tiers") or []:
-        for item in tier.get("items") or []:
-            # sources_<region> replaces sources in that region's build
-            # (a threshold that differs by country cites that country's source).
-            for key in [k for k in item if k == "sources" or k.startswith("sources_")]:
-                cited = item.get(key) or []
-                if not cited:
-                    problems.append(f"item '{item.get('text', '?')[:40]}' cites no source ({key})")
-                problems += [f"item '{item.get('text', '?')[:40]}' cites unknown source '{c}'"
-                             for c in cited if c not in sources]
+    entries = [item for tier in data.get("tiers") or [] for item in tier.get("items") or []]
+    entries += [note for note in data.get("notes") or [] if isinstance(note, dict)]
+    for item in entries:
+        # sources_<region> replaces sources in that region's build
+        # (a threshold that differs by country cites that country's source).
+        for key in [k for k in item if k == "sources" or k.startswith("sources_")]:
+            cited = item.get(key) or []
+            if not cited:
+                problems.append(f"item '{item.get('text', '?')[:40]}' cites no source ({key})")
+            problems += [f"item '{item.get('text', '?')[:40]}' cites unknown source '{c}'"
+                         for c in cited if c not in sources]
     if len(data.get("tiers") or []) != 2:
         problems.append("there must be exactly two tiers (emergency number; 24-hour line)")
     if problems:
@@ -86,25 +87,32 @@ def card_context(config):
     region = config.extra["region_words"]
     institution = config.extra.get("institution") or {}
     numbers, cited = {}, []
+
+    def entry(item):
+        """An item or a note: its text in the region's words and the numbers
+        of its sources (sources_<region> replaces sources), numbered in order
+        of first use. A note may be plain text, with no sources."""
+        if isinstance(item, str):
+            return {"text": item.format(**region), "refs": []}
+        refs = []
+        for key in item.get(f"sources_{config.extra['region']}") or item["sources"]:
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                cited.append(dict(data["sources"][key], number=numbers[key]))
+            refs.append(numbers[key])
+        return {"text": item["text"].format(**region), "refs": refs}
+
     tiers = []
     for tier in data["tiers"]:
-        items = []
-        for item in tier["items"]:
-            refs = []
-            for key in item.get(f"sources_{config.extra['region']}") or item["sources"]:
-                if key not in numbers:
-                    numbers[key] = len(numbers) + 1
-                    cited.append(dict(data["sources"][key], number=numbers[key]))
-                refs.append(numbers[key])
-            items.append({"text": item["text"].format(**region), "refs": refs})
+        items = [entry(item) for item in tier["items"]]
         tiers.append({"id": tier["id"], "heading": tier["heading"].format(**region),
                       "lead": (tier.get("lead") or "").format(**region), "items": items,
                       # With the hospital's own 24-hour number on the card, the
                       # region's advice for readers without one is left out.
                       "after": [line.format(**region) for line in tier.get("after") or []
                                 if not (institution.get("urgent_phone") and line == "{line_missing}")]})
-    return {"region": region, "tiers": tiers, "sources": cited,
-            "notes": [n.format(**region) for n in data.get("notes") or []],
+    notes = [entry(note) for note in data.get("notes") or []]
+    return {"region": region, "tiers": tiers, "sources": cited, "notes": notes,
             "title": data["title"], "checked": f"{data['checked'].day} {data['checked']:%B %Y}",
             "institution": institution}
 
