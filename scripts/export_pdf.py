@@ -25,6 +25,7 @@ What the export adds to what print.css does:
   written into the page, then printed again until they stop changing;
 - the web addresses of a table's links printed after it, numbered, not in
   its cells (LINK_NOTES);
+- every printed web address in pieces a line may end between (ADDRESSES);
 - a chapter starts on a new page, unless the page before it would be less
   than 40% full (RUN_ON): then it follows on that page, under a rule;
 - the handout's urgent-care sheet starts on an odd page, a sheet of its own
@@ -133,6 +134,43 @@ CHAPTERS = """
   }),
   contents: ((document.querySelector('.print-page-toc-title') || {}).textContent || '').trim(),
 })
+"""
+
+# Every web address printed on paper, after its link (in place of
+# print.css's a::after) and in a table's list of addresses (LINK_NOTES): in
+# pieces that a line may end between, after "/" and before ".", "-", "?",
+# "&", "=", "_" or "#", each piece kept whole (print.css), so a line never
+# ends inside a word or on a hyphen that reads like a split word (PDF
+# reader review). Returns how many addresses.
+ADDRESSES = """
+() => {
+  const address = url => {
+    const whole = document.createElement('span');
+    whole.className = 'guide-address';
+    url.replace(/(\\/+)(?!\\/)/g, '$1\\n').replace(/([^\\n])(?=[.\\-?&=_#])/g, '$1\\n')
+      .split('\\n').filter(Boolean).forEach((text, i) => {
+        if (i) whole.append(document.createElement('wbr'));
+        const piece = document.createElement('span');
+        piece.textContent = text;
+        whole.append(piece);
+      });
+    return whole;
+  };
+  let count = 0;
+  document.querySelectorAll('.md-typeset a[href^="http"]:not(.guide-link-noted)').forEach(a => {
+    const after = document.createElement('span');
+    after.className = 'guide-address-after';
+    after.append(' (', address(a.getAttribute('href')), ')');
+    a.classList.add('guide-address-printed');
+    a.after(after);
+    count += 1;
+  });
+  document.querySelectorAll('ol.guide-link-notes > li').forEach(item => {
+    item.replaceChildren(address(item.textContent));
+    count += 1;
+  });
+  return count;
+}
 """
 
 # The handout's urgent-care sheet (.urgent-card--print, which print.css
@@ -319,6 +357,7 @@ def _print_page(c, source, job, paper):
                 page.evaluate(LINK_NOTES)
                 found = page.evaluate(CHAPTERS)
                 chapters, contents = found["chapters"], found["contents"]
+            page.evaluate(ADDRESSES)
         check_refused()
         options = dict(width=f"{width}in", height=f"{height}in", margin=MARGINS,
                        print_background=True, prefer_css_page_size=False,

@@ -447,6 +447,96 @@ def test_marked_content_still_points_at_its_element(guide):
     assert wrong == 0, f"{guide.name}: {wrong} of {checked} marked contents point at another element"
 
 
+def kids_of(node):
+    """The children of a structure element (its /K, as a list)."""
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
+    return [k.get_object() if isinstance(k, IndirectObject) else k
+            for k in (kids if isinstance(kids, list) else [kids])]
+
+
+def pages_of(element, numbers, page=None):
+    """The page numbers (from 1) that hold an element's marked content."""
+    page = element.get("/Pg", page)
+    found = set()
+    for kid in kids_of(element):
+        if isinstance(kid, dict) and "/S" in kid:
+            found |= pages_of(kid, numbers, page)
+        elif isinstance(kid, dict) and kid.get("/Type") == "/MCR":
+            found.add(numbers[kid.get("/Pg", page).idnum])
+        elif page is not None:  # a marked-content id on the element's page
+            found.add(numbers[page.idnum])
+    return found
+
+
+def table_rows(table):
+    """A Table's rows: (is a header row, its structure element)."""
+    rows, stack = [], [table]
+    while stack:
+        node = stack.pop(0)
+        for kid in kids_of(node):
+            if not (isinstance(kid, dict) and "/S" in kid):
+                continue
+            if kid["/S"] == "/TR":
+                cells = [c["/S"] for c in kids_of(kid) if isinstance(c, dict) and "/S" in c]
+                rows.append((bool(cells) and all(c == "/TH" for c in cells), kid))
+            elif kid["/S"] in ("/THead", "/TBody", "/TFoot"):
+                stack.append(kid)
+    return rows
+
+
+@pytest.mark.parametrize("key", ["file", "large_print"])
+def test_a_table_never_leaves_one_row_alone_on_a_page(site, key):
+    """A table that runs over pages keeps at least two of its rows on each
+    (print.css; PDF reader review: A4 pages 17 and 41 held one row each).
+    Read from the PDF's tags: the pages each row's content is on. The
+    large print's drug table, printed as cards with no header row, runs
+    on card by card and is not held to this."""
+    path = built_pdf(site, key)
+    reader = PdfReader(str(path))
+    numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, 1)}
+    tables = [e for e, _ in structure(reader) if e["/S"] == "/Table"]
+    assert tables, f"{path.name}: no Table in the tags"
+    alone = []
+    for table in tables:
+        rows = table_rows(table)
+        if not any(header for header, _ in rows):
+            continue
+        per_page = {}
+        for header, row in rows:
+            for page in ([] if header else pages_of(row, numbers)):
+                per_page.setdefault(page, []).append(row)
+        if len(per_page) > 1:
+            alone += [f"page {page}: one row of a {len(rows) - 1}-row table"
+                      for page, held in sorted(per_page.items()) if len(held) == 1]
+    assert not alone, f"{path.name}: " + "; ".join(alone)
+
+
+# A printed web address, in pdftotext's layout text: "(http...)", maybe over
+# several lines (each continuation line's indent is dropped).
+PRINTED_ADDRESS = re.compile(r"\((https?://[^)\s]*(?:\n[ \t]*[^)\s]+)*)\)")
+
+
+@pytest.mark.parametrize("key", ["file", "large_print"])
+def test_printed_web_addresses_break_only_at_their_punctuation(site, key):
+    """A web address printed on paper runs onto the next line only after a
+    "/" or before another punctuation mark, never inside a word or after a
+    hyphen, so a reader can type it from paper (scripts/export_pdf.py,
+    ADDRESSES; PDF reader review: addresses broken mid-word)."""
+    path = built_pdf(site, key)
+    text = "\n".join(page_texts(path, layout=True))
+    addresses = [m.group(1) for m in PRINTED_ADDRESS.finditer(text)]
+    assert len(addresses) > 20, f"{path.name}: only {len(addresses)} printed web addresses found"
+    broken = [f"{line[-25:]}|{rest.strip()[:15]}" for address in addresses
+              for line, rest in zip(address.split("\n"), address.split("\n")[1:])
+              if line.endswith("-") or (line[-1].isalnum() and rest.strip()[:1].isalnum())]
+    assert not broken, (f"{path.name}: {len(broken)} printed web addresses break inside a word "
+                        f"or after a hyphen, which reads as a split word (| marks the line end): "
+                        f"{broken[:5]}")
+
+
 # --- the site's PDF links -------------------------------------------------------------------
 
 def test_pdf_links_show_pages_and_size(site):
