@@ -201,9 +201,14 @@ def test_answers_show_exactly_what_fits(server, new_tab, name):
     assert shown["drugs"] == drugs, f"{name}: drugs shown {shown['drugs']}"
     assert shown["noDrugs"] == (not drugs), f"{name}: the 'no drug matches' line is wrong"
     # With no driver change, a note says the table's drug needs a protein
-    # test and leads to the usual options (phone reader review).
+    # test and leads to the usual options; after a targeted drug, one says
+    # the list may hold the drug already had and names chemotherapy (phone
+    # reader review).
     want_notes = (["next-treatment.html#if-your-cancer-has-no-driver-change"]
-                  if answers.get("driver") == "none" else [])
+                  if answers.get("driver") == "none" else
+                  ["next-treatment.html#if-your-cancer-has-a-driver-change"]
+                  if answers.get("driver") not in (None, "unknown") and answers.get("first") == "targeted"
+                  else [])
     assert shown["notes"] == want_notes, f"{name}: notes over the drugs {shown['notes']}"
     assert shown["prompts"] == [], f"{name}: the 'pick an answer' line still shows in {shown['prompts']}"
     want = expected_questions(conditional)
