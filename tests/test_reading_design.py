@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from conftest import NAV_PAGES, run_axe
+from conftest import NAV_PAGES, run_axe, screenshot
 from guidekit import config as guide_config
 
 MEASURE = """() => {
@@ -73,6 +73,32 @@ def test_boxes_and_tables_at_body_size_and_headings_that_lead(server, new_tab, s
         if sizes != sorted(sizes, reverse=True) or len(set(sizes)) != len(sizes):
             problems.append(f"{page_name}: heading sizes do not step down: {sizes}")
     assert not problems, f"[{scheme}]\n" + "\n".join(problems)
+
+
+SMALL_TEXT_FLOOR_PX = 16  # the least a source note or a pop-up may be, on a phone
+
+
+def test_source_notes_and_abbreviation_pop_ups_are_readable_on_a_phone(server, new_tab):
+    """The numbered source notes and the pop-up that spells out a short form
+    (PD-L1) are at least 16 px, the pop-up not bold (phone reader review:
+    the theme's 12.8 px notes and bold 10 px pop-up)."""
+    tab = new_tab(width=390, height=844)
+    page = tab.goto(server + "next-treatment.html").page
+    notes = page.evaluate("() => [...document.querySelectorAll('.footnote li')]"
+                          ".map(li => parseFloat(getComputedStyle(li).fontSize))")
+    assert notes, "next-treatment.html has no source notes to measure"
+    assert min(notes) >= SMALL_TEXT_FLOOR_PX, f"source notes at {min(notes)} px on a phone"
+    short_form = page.locator("article abbr[title]").first
+    short_form.scroll_into_view_if_needed()
+    short_form.hover()
+    pop_up = page.locator("[role=tooltip] > .md-tooltip2__inner").first
+    pop_up.wait_for(state="visible")
+    size, weight = pop_up.evaluate("e => [parseFloat(getComputedStyle(e).fontSize), "
+                                   "+getComputedStyle(e).fontWeight]")
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    screenshot(page, "short-form-pop-up-390px")  # once it has faded in
+    assert size >= SMALL_TEXT_FLOOR_PX, f"the short-form pop-up is {size} px on a phone"
+    assert weight < 600, f"the short-form pop-up is bold ({weight})"
 
 
 def test_no_blank_line_under_headings_on_a_phone(server, new_tab):
