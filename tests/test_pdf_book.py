@@ -125,6 +125,7 @@ def test_guide_prints_no_web_only_lines(guide_texts, large):
         for i, text in enumerate(texts, start=1):
             for web in ("Next:", "Use the search box", "open it with the menu button",
                         "tap a title to open", "rest the pointer on one",
+                        "Go straight to a driver change",
                         "Who I saw:", "From the guide"):
                 assert web not in text, f"{name} page {i} prints the web-only line '{web}'"
 

@@ -178,6 +178,29 @@ PAGE_CONTENTS = """() => {
 }"""
 
 
+def test_drug_table_links_to_each_driver_s_row_on_a_phone(server, new_tab):
+    """Above the drug table, one link for each driver change leads to its
+    row (a card on a phone: the cards run to about ten screens, phone reader
+    review); the row jumped to starts below the sticky header, in view."""
+    tab = new_tab(width=390, height=844)
+    page = tab.goto(server + "next-treatment.html").page
+    links = page.evaluate("""() => [...document.querySelectorAll('.guide-treatments__jump a')].map(a => ({
+        text: a.textContent.trim(), target: a.getAttribute('href').slice(1)}))""")
+    rows = page.evaluate("""() => [...document.querySelectorAll('.guide-treatments tbody tr')].map(tr => ({
+        id: tr.id, change: tr.cells[0].textContent.trim()}))""")
+    assert rows, "next-treatment.html: no drug table"
+    assert [(l["text"], l["target"]) for l in links] == [(r["change"], r["id"]) for r in rows], \
+        f"the links above the drug table {links} do not match its rows {rows}"
+    header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
+    for link in (links[-1], links[len(links) // 2]):
+        page.locator(f'.guide-treatments__jump a[href="#{link["target"]}"]').click()
+        page.wait_for_function("id => { const r = document.getElementById(id).getBoundingClientRect();"
+                               " return Math.abs(r.top) < innerHeight; }", arg=link["target"])
+        top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", link["target"])
+        assert header <= top < 844 / 2, f"the row of {link['text']} starts at {top} px (header ends at {header})"
+    screenshot(page, "drug-table-jump-390px")
+
+
 def test_long_pages_open_with_a_contents_list(server, new_tab):
     """Every page with four or more sections lists them right at the top
     ("On this page"), each link landing on its section."""

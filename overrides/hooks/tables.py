@@ -26,7 +26,7 @@ from mkdocs.plugins import event_priority
 TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
 HEAD = re.compile(r"<thead>\s*<tr>(.*?)</tr>\s*</thead>", re.S)
 TH = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
-ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+ROW = re.compile(r"(<tr\b[^>]*>)(.*?)</tr>", re.S)
 TD = re.compile(r"<td\b([^>]*)>", re.S)
 
 
@@ -50,7 +50,7 @@ def label_table(table, where):
             if "data-label=" in m.group(1) or not label:
                 return m.group(0)
             return f'<td{m.group(1)} data-label="{html.escape(label, quote=True)}">'
-        return "<tr>" + TD.sub(cell, match.group(1)) + "</tr>"
+        return match.group(1) + TD.sub(cell, match.group(2)) + "</tr>"  # the row keeps its id
 
     return table[:body_start] + ROW.sub(row, table[body_start:])
 

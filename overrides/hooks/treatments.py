@@ -280,6 +280,12 @@ def cited_sources(data, region):
     return keys
 
 
+def row_id(change):
+    """The id of a driver's row: "treatment-" and its name in lower case,
+    runs of other characters as one hyphen."""
+    return "treatment-" + re.sub(r"[^a-z0-9]+", "-", change.lower()).strip("-")
+
+
 def render_driver_table(data, region):
     """The table as Markdown (md_in_html): each status cites its source as a
     footnote of the page, so the sources join the page's numbered notes and
@@ -289,15 +295,24 @@ def render_driver_table(data, region):
     footnotes extension numbers notes in the order they are defined)."""
     sources = data["sources"]
     day = common_check_date(data)
-    rows = []
+    rows, jumps = [], []
     for driver in data["drivers"]:
         items = "".join(drug_item(drug, sources, region, cite=True,
                                   show_checked=checked_date(drug["checked"]) != day)
                         for drug in driver["drugs"])
-        rows.append(f'<tr markdown="1"><td>{esc(driver["change"])}</td><td>{esc(driver["drug_type"])}</td>'
+        anchor = row_id(driver["change"])
+        rows.append(f'<tr id="{anchor}" markdown="1"><td>{esc(driver["change"])}</td>'
+                    f'<td>{esc(driver["drug_type"])}</td>'
                     f'<td markdown="1"><ul class="guide-treatments__drugs" markdown="1">{items}</ul></td></tr>')
+        jumps.append(f'<li><a href="#{anchor}">{esc(driver["change"])}</a></li>')
     notes = "\n".join(note_definition(key, sources[key]) for key in cited_sources(data, region))
-    return ('\n\n<div class="guide-treatments" markdown="1">\n<table markdown="1">\n'
+    # On screen, links to each driver's row: on a phone the rows are cards,
+    # about ten screens in all (phone reader review). Not printed.
+    jump = ('\n\n<nav class="guide-treatments__jump print-site-plugin-ignore" '
+            'aria-labelledby="guide-treatments-jump">\n'
+            '<p id="guide-treatments-jump">Go straight to a driver change in the table:</p>\n'
+            '<ul>' + "".join(jumps) + '</ul>\n</nav>\n')
+    return (jump + '\n<div class="guide-treatments" markdown="1">\n<table markdown="1">\n'
             '<thead><tr><th>Driver change</th><th>Type of drug</th>'
             '<th>Example drugs: when used and status</th></tr></thead>\n'
             '<tbody markdown="1">\n' + "\n".join(rows) + '\n</tbody>\n</table>\n</div>\n\n'
