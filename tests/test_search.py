@@ -8,6 +8,7 @@ from the page.
 - A word written in brackets or quotes, "(fever)", "(Tagrisso),",
   "“scanxiety”", is found on every page that has it (the search
   separator in mkdocs.yml splits at punctuation).
+- A drug's name puts the drug table's page first, not My situation's copy.
 - "liquid biopsy" puts the re-testing page first.
 - The hosting guide for IT staff is not in the patient search (front matter
   `search: exclude: true`).
@@ -24,6 +25,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import SUBPATH
+from test_treatments import DATA as TREATMENTS
 
 START = "index.html"
 RESULTS_TIMEOUT_MS = 20_000
@@ -98,6 +100,23 @@ def test_a_word_in_brackets_or_quotes_is_found_on_every_page_that_has_it(word, o
     assert having <= found, (f"searching {word!r} misses {sorted(having - found)}, which have it "
                              "(the search separator in mkdocs.yml must split at brackets, quotes "
                              f"and punctuation); found {sorted(found)}")
+
+
+def test_a_drug_s_name_leads_to_the_drug_table_not_to_its_copy(open_page, server, site):
+    """My situation copies the drug table's drugs and the question list; the
+    copies are out of the search index (data-search-exclude, set by
+    overrides/hooks/my_situation.py), so a drug's name leads first to
+    Choosing the next treatment (phone reader review: "osimertinib" put My
+    situation first)."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    mine = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("my-situation.html"))
+    assert mine, "My situation is not in the search index"
+    drugs = sorted({drug["generic"] for driver in TREATMENTS["drivers"] for drug in driver["drugs"]})
+    copied = [d for d in drugs if re.search(rf"\b{re.escape(d)}\b", mine, re.I)]
+    assert not copied, f"My situation's search entries still hold the drug table's drugs: {copied}"
+    results = search(open_page, server, "osimertinib")
+    assert first_page(results) == "next-treatment.html", \
+        f"searching 'osimertinib' puts {first_page(results)} first; results: {results[:4]}"
 
 
 def test_liquid_biopsy_puts_re_testing_first(open_page, server):

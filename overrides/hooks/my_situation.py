@@ -353,9 +353,16 @@ def render_treatments(state, region):
             own = state["drug_attr"].get((change, drug["generic"]), "")
             attr = "|".join(f"{a};{group}" for a in own.split("|")) if own else group
             items.append(item.replace("<li>", f'<li{fit(attr)}>', 1))
+        # The drugs and the questions are left out of the search index
+        # (data-search-exclude, Material's search; on elements with no
+        # child of the same tag, which its parser needs): they are copies
+        # of the drug table and the question list, whose pages a search
+        # should find (phone reader review: a drug's name found My
+        # situation first).
         out.append(f'<div class="ms-drugs" data-ms-group{fit(group)}>'
-                   f'<div class="ms-drugs__change"><strong>{esc(change)}</strong>: {esc(row["drug_type"])}</div>'
-                   f'<ul class="guide-treatments__drugs">{"".join(items)}</ul></div>')
+                   f'<div class="ms-drugs__change" data-search-exclude><strong>{esc(change)}</strong>: '
+                   f'{esc(row["drug_type"])}</div>'
+                   f'<ul class="guide-treatments__drugs" data-search-exclude>{"".join(items)}</ul></div>')
     out.append('<div class="ms-empty" hidden>No drug in the table matches these answers. The table '
                'lists drugs for known driver changes: ask your team whether the cancer has been '
                'tested for them.</div></div></div>')
@@ -367,7 +374,7 @@ def render_questions(state):
     for heading, questions in state["groups"]:
         items = "".join(f'<li{fit(state["q_attr"].get(q, ""))}>{inline(q)}</li>' for q in questions)
         out.append(f'<div class="ms-qgroup" data-ms-group><h3>{esc(heading)}</h3>'
-                   f'<ul class="ms-checklist">{items}</ul></div>')
+                   f'<ul class="ms-checklist" data-search-exclude>{items}</ul></div>')  # see render_treatments
     # The same space to write as under each group of the questions page.
     out.append('<p class="notes"><strong>My notes:</strong></p></div>')
     return "".join(out)
