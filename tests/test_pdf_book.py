@@ -118,9 +118,10 @@ def chapter_pages(reader):
 # --- the whole guide ----------------------------------------------------------------
 
 def test_guide_prints_no_web_only_lines(guide_texts, large):
-    """No "Next:" lines, no instructions for the website's search and menu
-    or for tapping (PDF reader review), and nothing that belongs to the handout alone (its fields, the line
-    naming the guide it comes from)."""
+    """No "Next:" lines, no instructions for the website's search and menu,
+    for tapping or for the drug table's links (PDF reader review), and
+    nothing that belongs to the handout alone (its fields, the line naming
+    the guide it comes from)."""
     for name, texts in ((EXTRA["file"], guide_texts), (EXTRA["large_print"], page_texts(large))):
         for i, text in enumerate(texts, start=1):
             for web in ("Next:", "Use the search box", "open it with the menu button",
