@@ -4,7 +4,8 @@ with, read back from the running browser's own command line.
 Chromium honours only the last --disable-features switch, and Playwright
 puts ours after its own, so ours must repeat Playwright's list; and every
 new browser context must not build the address bar's popups (about half a
-second of CPU each, twice the cost of loading a page of the guide).
+second of CPU each, twice the cost of loading a page of the guide) nor a
+spare renderer process that it cannot use.
 """
 from guidekit import browser
 
@@ -58,3 +59,23 @@ def test_a_new_context_builds_no_address_bar_popup():
     assert len(pages) >= 2, f"the pages opened are not among the targets: {targets}"
     popups = [t["url"] for t in targets if t["url"].startswith(OMNIBOX_POPUP)]
     assert not popups, f"Chromium built address-bar popups for the contexts: {popups}"
+
+
+def test_each_context_starts_one_renderer_and_no_spare():
+    """Chromium's own list of its processes, after each of three contexts
+    has opened a page: one renderer per page, none waiting for a page that
+    never comes (there was one more throughout, made again for each new
+    context: 58 renderers for 30 contexts)."""
+    counts = []
+    with browser.Chromium() as chromium:
+        cdp = chromium.browser.new_browser_cdp_session()
+        opened = []
+        for _ in range(3):
+            context = chromium.browser.new_context()
+            context.new_page().goto("data:text/html,<title>t</title><p>t</p>")
+            opened.append(context)
+            processes = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
+            counts.append(sum(1 for p in processes if p["type"] == "renderer"))
+        for context in opened:
+            context.close()
+    assert counts == [1, 2, 3], f"renderer processes after 1, 2 and 3 contexts: {counts}"
