@@ -111,6 +111,59 @@ def test_no_blank_line_under_headings_on_a_phone(server, new_tab):
     assert not problems, "\n".join(problems)
 
 
+FOOTER_LINKS = """() => [...document.querySelectorAll('.md-footer__link')].map(a => {
+  const box = a.getBoundingClientRect();
+  const title = a.querySelector('.md-footer__title');
+  const text = title ? title.querySelector('.md-ellipsis') || title : null;
+  return {
+    label: a.getAttribute('aria-label') || '',
+    shown: title && getComputedStyle(title).display !== 'none' ? title.innerText.replace(/\\s+/g, ' ').trim() : '',
+    cut: text ? text.scrollWidth > text.clientWidth + 1 : true,
+    height: box.height, left: box.left, right: box.right,
+    width: document.documentElement.clientWidth,
+  };
+})"""
+
+
+def nav_titles():
+    """{Markdown file: its title in the nav}."""
+    titles = {}
+    for item in guide_config.load()["nav"]:
+        for title, md in item.items():
+            if isinstance(md, str):
+                titles[md] = title
+    return titles
+
+
+def test_footer_shows_where_previous_and_next_lead_on_a_phone(server, new_tab):
+    """At 360 px the footer's links to the chapters before and after show
+    their direction and the chapter's whole name (the theme showed the
+    previous one as a bare arrow, phone reader review), each a full-width
+    target at least 44 px high. Checked on the page whose neighbours have
+    the longest names in the nav."""
+    titles = nav_titles()
+    order = [md for md in guide_config.nav_pages() if md in titles]
+
+    def neighbours(i):
+        return [order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)]
+
+    here = max(range(len(order)), key=lambda i: min(len(titles[m]) for m in neighbours(i)))
+    page = new_tab(width=360, height=740).goto(server + guide_config.html_name(order[here])).page
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    links = page.evaluate(FOOTER_LINKS)
+    screenshot(page, "footer-360px")
+    assert [link["label"].split(":")[0] for link in links] == ["Previous", "Next"], links
+    for link, md in zip(links, neighbours(here)):
+        direction = link["label"].split(":")[0]
+        assert titles[md] in link["shown"], (
+            f"{order[here]}: the footer's {direction} link shows {link['shown']!r}, not the name "
+            f"of {md} ({titles[md]!r})")
+        assert not link["cut"], f"{order[here]}: the footer's {direction} link cuts its name short"
+        assert link["height"] >= 44, f"the footer's {direction} link is {link['height']:.0f} px high"
+        assert link["left"] >= 0 and link["right"] <= link["width"] + 1, (
+            f"the footer's {direction} link runs off the screen: {link}")
+
+
 TABLE_CARDS = """() => [...document.querySelectorAll('article table')].map(t => {
   const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
   const w = document.documentElement.clientWidth;
