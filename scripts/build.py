@@ -32,7 +32,6 @@ import pathlib
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -337,26 +336,21 @@ def _mkdocs(config_file, folder, facts=None):
     for the links (overrides/hooks/print_page.py reads $GUIDE_PDF_FACTS)."""
     # No --quiet: it hides warnings from MkDocs' count, and --strict then
     # lets a broken link through.
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
-           "--config-file", str(config_file), "--site-dir", str(folder)]
-    # The theme prints an end-of-life notice whenever `mkdocs` runs as a
-    # program, unless this is set: the one place it is.
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop(PDF_FACTS_VARIABLE, None)
-    if facts:
-        env[PDF_FACTS_VARIABLE] = json.dumps(facts, sort_keys=True)
-    if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:
+    from guidekit import config
+
+    env = {PDF_FACTS_VARIABLE: json.dumps(facts, sort_keys=True) if facts else None}
+    if config.mkdocs_build(config_file, folder, ["--strict"], env=env, cwd=ROOT).returncode != 0:
         raise BuildError("see the messages above")
 
 
 def pdf_facts(paths):
     """{file name: {"pages": N, "bytes": N}} of the PDFs (unreadable ones left out)."""
-    from pypdf import PdfReader
+    from guidekit import pdf
 
     facts = {}
     for path in paths:
         try:
-            facts[path.name] = {"pages": len(PdfReader(str(path)).pages),
+            facts[path.name] = {"pages": pdf.page_count(path.read_bytes()),
                                 "bytes": path.stat().st_size}
         except Exception as err:  # a damaged file: its link shows no figures
             print(f"note: could not read {path.name} ({err}); its link shows no page count")

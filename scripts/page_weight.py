@@ -58,7 +58,7 @@ import sys
 import tempfile
 import urllib.parse
 
-from guidekit import ROOT, browser, build_report_path
+from guidekit import ROOT, browser, build_report_path, config
 from guidekit.server import Server
 
 SUBPATH = "/page-weight/"
@@ -86,7 +86,6 @@ class LighthouseError(RuntimeError):
 
 def budget_for(page, budget=BUDGET_KIB, print_budget=PRINT_BUDGET_KIB):
     """The print page (the whole guide on one page) has its own budget."""
-    from guidekit import config
     return print_budget if page == config.print_page() else budget
 
 
@@ -169,8 +168,6 @@ def stock_config(config_file, site_dir):
     """A stock Material configuration (a dict) for the same docs: theme
     defaults, the same nav, page lists and Markdown extensions, search the
     only plugin, no hooks, overrides, extra CSS or JavaScript."""
-    from guidekit import config
-
     cfg = config.load(config_file)
     extensions = []
     for ext in cfg["markdown_extensions"]:
@@ -215,9 +212,8 @@ def build_stock(config_file, folder):
     site = folder / "site"
     cfg_path = folder / "mkdocs-stock.yml"
     cfg_path.write_text(yaml.safe_dump(stock_config(config_file, site), sort_keys=False), encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(cfg_path)],
-                          cwd=folder, capture_output=True, text=True, env=env, timeout=600)
+    done = config.mkdocs_build(cfg_path, args=["--quiet"], cwd=folder, capture_output=True, text=True,
+                               timeout=600)
     if done.returncode != 0 or not (site / "index.html").exists():
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-5:])
         raise RuntimeError(f"the stock Material build ({cfg_path}) failed:\n{tail}")

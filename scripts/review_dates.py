@@ -40,12 +40,6 @@ TREATMENT_MONTHS = 6  # a treatment entry is re-checked at least this often
 TREATMENTS = pathlib.Path("includes") / "treatments.yml"  # under the docs folder
 
 
-def read_front_matter(path):
-    """The page's front matter as a dict of strings ({} if it has none).
-    Raises frontmatter.FrontMatterError when it cannot be read."""
-    return frontmatter.read(path)
-
-
 def parse_date(value):
     try:
         return frontmatter.as_date(value)

@@ -84,6 +84,15 @@ def build_with_overlay(tmp_path, body, pdf=False):
         overlay.unlink()
 
 
+def hook(name):
+    """The hook module overrides/hooks/<name>.py as MkDocs loaded it (listed
+    under hooks: in mkdocs.yml), for unit tests of its functions."""
+    hooks = guide_config.load()["hooks"]
+    found = [mod for path, mod in hooks.items() if path.replace("\\", "/").endswith(f"/{name}.py")]
+    assert len(found) == 1, f"overrides/hooks/{name}.py is not listed under hooks: in mkdocs.yml"
+    return found[0]
+
+
 @pytest.fixture
 def project(tmp_path):
     """A private copy of the guide's sources (mkdocs.yml, docs/, overrides/),

@@ -21,8 +21,6 @@ palette is dark (slate). These tests check:
   the figure found by its own background color);
 - the hook refuses a figure without alt text.
 """
-import importlib.util
-import pathlib
 import re
 import subprocess
 import unicodedata
@@ -34,7 +32,7 @@ from mkdocs.exceptions import PluginError
 from pypdf import PdfReader
 
 import export_pdf
-from conftest import ROOT
+from conftest import ROOT, hook
 from guidekit import config as guide_config
 
 FIGURES = [
@@ -47,7 +45,6 @@ ids = [name for name, _ in FIGURES]
 FIGURE_DIR = ROOT / "docs" / "assets" / "figures"
 VARIANT_DIR = FIGURE_DIR / "variants"
 VARIANTS = ("dark", "phone", "phone-dark")
-HOOK = ROOT / "overrides" / "hooks" / "figures.py"
 SVG = "{http://www.w3.org/2000/svg}"
 MAX_BYTES = 30 * 1024
 
@@ -143,13 +140,11 @@ def test_variants_are_complete_clean_and_say_the_same(name):
 
 
 def test_hook_refuses_a_figure_without_alt_text():
-    spec = importlib.util.spec_from_file_location("guide_figures_hook", HOOK)
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    figures = hook("figures")
     for tag in ('<img src="assets/figures/path-after-progression.svg" />',
                 '<img alt="  " src="assets/figures/path-after-progression.svg" />'):
         with pytest.raises(PluginError, match=r"docs/index\.md: the figure .* has no alt text"):
-            hook.picture_markup(tag, "index.md", "", files=None)
+            figures.picture_markup(tag, "index.md", "", files=None)
 
 
 # --- on screen ---------------------------------------------------------------------

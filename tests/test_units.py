@@ -9,8 +9,7 @@ import re
 import pytest
 
 import reading_grade
-import review_dates
-from conftest import ROOT
+from conftest import ROOT, hook
 from guidekit import config as guide_config
 from guidekit import frontmatter
 
@@ -110,20 +109,44 @@ def test_reading_grade_scores_pages_not_snippets(capsys):
     assert "includes" not in out, out
 
 
-def test_review_dates_and_the_build_read_the_same_front_matter():
-    page = ROOT / "docs" / "faq.md"
-    assert review_dates.read_front_matter(page) == frontmatter.read(page)
+GRADED_PAGE = """---
+title: T
+---
+# A heading is not prose
+
+Some text with a [link](https://example.org/a-long-target) here.
+
+| a table | is not prose |
+|---|---|
+
+!!! note "Careful"
+    Inside the box.
+
+- first item
+- [ ] a question
+
+*[NSCLC]: non-small cell lung cancer
+<!-- a comment -->
+![alt text](x.png){ width="5" }
+"""
+
+
+def test_reading_grade_reads_only_the_prose():
+    assert reading_grade.prose(GRADED_PAGE) == [
+        "Some text with a link here.", "Inside the box.", "first item", "a question"]
+
+
+def test_reading_grade_golden_values():
+    """Syllables by the vowel-group rule, and Flesch-Kincaid worked by hand:
+    14 words, 15 syllables, 2 sentences: 0.39 * 7 + 11.8 * 15 / 14 - 15.59 = -0.2."""
+    assert [reading_grade.syllables(w) for w in
+            ("cat", "table", "cancer", "treatment", "progression", "checks", "about")] == [1, 2, 2, 2, 3, 1, 2]
+    assert reading_grade.score(["Your team checks the scan. Then they talk with you about what it shows."]) \
+        == (-0.2, 14, 2)
+    assert reading_grade.score(["", "12 34"]) == (0.0, 0, 0)
 
 
 # --- the build's hooks (overrides/hooks/, loaded as MkDocs loads them) -----------
-
-def hook(name):
-    """The hook module overrides/hooks/<name>.py, as listed under hooks: in mkdocs.yml."""
-    hooks = guide_config.load()["hooks"]
-    found = [mod for path, mod in hooks.items() if path.replace("\\", "/").endswith(f"/{name}.py")]
-    assert len(found) == 1, f"overrides/hooks/{name}.py is not listed under hooks: in mkdocs.yml"
-    return found[0]
-
 
 # Every hook listed under hooks: in mkdocs.yml.
 FEATURE_HOOKS = tuple(pathlib.Path(path).stem for path in guide_config.load()["hooks"])
@@ -140,6 +163,45 @@ def test_every_hook_event_has_an_explicit_priority(name):
             if name.startswith("on_"):
                 assert hasattr(getattr(mod, name), "mkdocs_priority"), \
                     f"{path}: {name} has no @event_priority"
+
+
+def fake_page(src_uri, markdown="", toc=()):
+    """What the hooks read of a MkDocs Page."""
+    from types import SimpleNamespace
+    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri), markdown=markdown, toc=list(toc), meta={})
+
+
+def test_questions_are_numbered_and_a_changed_task_list_fails_by_name():
+    from mkdocs.exceptions import PluginError
+
+    numbers = hook("question_numbers")
+    page = fake_page("questions-to-ask.md", "## A\n\n- [ ] One?\n- [ ] Two?\n\n## B\n\n- [ ] Three?\n")
+    html = '<ul><li class="task-list-item">One?</li><li class="task-list-item">Two?</li></ul>' \
+           '<ul><li class="task-list-item">Three?</li></ul>'
+    out = numbers.on_page_content(html, page=page, config=None, files=None)
+    assert re.findall(r'guide-question-number">(\d+)\.', out) == ["1", "2", "3"]
+    # The same questions written another way (as a newer tasklist might):
+    changed = html.replace('<li class="task-list-item">', '<li class="task-list-item" data-x>')
+    with pytest.raises(PluginError, match=r"docs/questions-to-ask\.md: 3 questions .* 0 found"):
+        numbers.on_page_content(changed, page=page, config=None, files=None)
+    plain = fake_page("faq.md", "Some text.\n")
+    assert numbers.on_page_content("<p>Some text.</p>", page=plain, config=None, files=None) == "<p>Some text.</p>"
+
+
+def test_a_long_page_without_key_points_fails_naming_it():
+    from types import SimpleNamespace
+    from mkdocs.exceptions import PluginError
+
+    contents = hook("page_contents")
+    toc = [SimpleNamespace(level=2, title=f"Part {n}", url=f"#part-{n}", children=[]) for n in range(1, 6)]
+    boxed = '<div class="admonition abstract"><p>Key points</p></div>\n<h2 id="part-1">Part 1</h2>'
+    out = contents.on_page_content(boxed, page=fake_page("faq.md", toc=toc), config=None, files=None)
+    assert out.index("On this page") > out.index("Key points") and out.count('href="#part-') == 5
+    with pytest.raises(PluginError, match=r"docs/faq\.md: it has 5 sections.*Key points"):
+        contents.on_page_content('<h2 id="part-1">Part 1</h2>', page=fake_page("faq.md", toc=toc),
+                                 config=None, files=None)
+    short = toc[:2]
+    assert contents.on_page_content("<p>x</p>", page=fake_page("a.md", toc=short), config=None, files=None) == "<p>x</p>"
 
 
 def test_moved_scripts_keep_their_attributes_and_data_blocks_stay(tmp_path):

@@ -50,8 +50,9 @@ def _texts(value, path):
 
 def check_no_script(config):
     """A setting that carries a script (or an event handler) fails the
-    build: the theme prints some settings unescaped, and the post-build step
-    would make an inline script a trusted file."""
+    build: the theme prints some settings unescaped, and
+    overrides/hooks/strict_csp.py would move an inline script into a file
+    the Content-Security-Policy trusts."""
     settings = [(key, config.get(key)) for key in TEXT_SETTINGS]
     for key, value in settings + [("extra", config.extra)]:
         for path, text in _texts(value, key):

@@ -1,11 +1,15 @@
-"""The site's configuration, read once, the way MkDocs reads it.
+"""The site's configuration, read once, the way MkDocs reads it, and the
+one way to run MkDocs on it.
 
 Everything that needs a setting (the build, the PDF export, the scripts and
 the tests) goes through here, so an overlay's `INHERIT:` and `extra:` are
 honoured everywhere and nothing keeps a hand copy of the nav.
 """
 import functools
+import os
 import pathlib
+import subprocess
+import sys
 
 from guidekit import ROOT
 
@@ -58,3 +62,23 @@ def not_in_nav_pages(config_file=DEFAULT):
     docs = pathlib.Path(cfg["docs_dir"])
     return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
                   if spec.match_file(p.relative_to(docs).as_posix()))
+
+
+def mkdocs_build(config_file, site_dir=None, args=(), env=None, **run):
+    """Run `mkdocs build` on config_file (into site_dir when given, with
+    args such as --strict or --quiet) as a child process; env: variables to
+    add (None as a value removes one); run: passed to subprocess.run.
+    Returns the CompletedProcess."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file), *args]
+    if site_dir is not None:
+        cmd += ["--site-dir", str(site_dir)]
+    child = dict(os.environ)
+    # The theme prints an end-of-life notice whenever `mkdocs` runs as a
+    # program, unless this is set.
+    child["NO_MKDOCS_2_WARNING"] = "1"
+    for key, value in (env or {}).items():
+        if value is None:
+            child.pop(key, None)
+        else:
+            child[key] = value
+    return subprocess.run(cmd, env=child, **run)

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, ContentStream, DictionaryObject, IndirectObject,
-                           NameObject, NumberObject, TextStringObject)
+                           NameObject, TextStringObject)
 
 CREATOR = "MkDocs, Material for MkDocs, Chromium"
 # The page margins the export prints with (points), for page_fill.
@@ -41,15 +41,6 @@ Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Sp
 Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form""".split())
 ROLE_MAP = {"Strong": "Span", "Em": "Span", "Mark": "Span", "Sub": "Span", "Title": "H1",
             "FENote": "Note", "Aside": "Div"}
-
-
-def footer(title):
-    """Chromium's footer template: the guide's title, and Page N of M."""
-    return ('<div style="font-family:system-ui,Arial,\'DejaVu Sans\',sans-serif;font-size:8.5pt;color:#333;'
-            'width:100%;margin:0 16mm;display:flex;justify-content:space-between;gap:8mm">'
-            f'<span>{escape(title)}</span>'
-            '<span style="white-space:nowrap">Page <span class="pageNumber"></span> '
-            'of <span class="totalPages"></span></span></div>')
 
 
 def destination_pages(pdf_bytes):
