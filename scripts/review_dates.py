@@ -14,7 +14,7 @@ table, soonest review first. A page is:
             front matter cannot be read: the reason is printed below).
 
 It then lists the treatment entries of the treatment table
-(docs/includes/treatments.yml, rendered by overrides/hooks/treatments.py)
+(docs/includes/treatments.yml, read by scripts/guidekit/treatments.py)
 whose check date is more than six months old (STALE), or missing or not
 written as YYYY-MM-DD (MISSING).
 
@@ -30,7 +30,7 @@ import datetime
 import pathlib
 import sys
 
-from guidekit import ROOT, frontmatter
+from guidekit import ROOT, dates, frontmatter
 
 DOCS = ROOT / "docs"
 
@@ -42,7 +42,7 @@ TREATMENTS = pathlib.Path("includes") / "treatments.yml"  # under the docs folde
 
 def parse_date(value):
     try:
-        return frontmatter.as_date(value)
+        return dates.as_date(value)
     except (TypeError, ValueError):
         return None
 
@@ -97,29 +97,33 @@ def add_months(day, months):
 def treatment_rows(path, today=None, months=TREATMENT_MONTHS):
     """One dict per drug entry of the treatment data at path: name, checked,
     recheck (the date it falls due), status (STALE, ok or MISSING).
-    [] when the file does not exist; ValueError when it cannot be read."""
-    import yaml
+    [] when the file does not exist; ValueError when it cannot be read.
+    Read as the build reads it (guidekit.data, guidekit.treatments), but not
+    checked: an entry without a date is listed as MISSING here."""
+    from mkdocs.exceptions import PluginError
+
+    from guidekit import treatments
+    from guidekit.data import read_yaml
 
     today = today or datetime.date.today()
     path = pathlib.Path(path)
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise ValueError(f"{path.name}: not valid YAML ({err})") from None
+        data = read_yaml(path, "the treatment options") or {}
+    except PluginError as err:
+        raise ValueError(str(err)) from None
     rows = []
-    for driver in data.get("drivers") or []:
-        for drug in (driver or {}).get("drugs") or []:
-            name = f"{drug.get('generic', '?')} ({driver.get('change', '?')})"
-            checked = parse_date(drug.get("checked"))
-            if checked is None:
-                rows.append({"name": name, "checked": str(drug.get("checked") or "-"),
-                             "recheck": None, "status": MISSING})
-                continue
-            recheck = add_months(checked, months)
-            rows.append({"name": name, "checked": checked.isoformat(), "recheck": recheck,
-                         "status": STALE if today > recheck else OK})
+    for driver, drug in treatments.entries(data):
+        name = f"{drug.get('generic', '?')} ({driver.get('change', '?')})"
+        checked = parse_date(drug.get("checked"))
+        if checked is None:
+            rows.append({"name": name, "checked": str(drug.get("checked") or "-"),
+                         "recheck": None, "status": MISSING})
+            continue
+        recheck = add_months(checked, months)
+        rows.append({"name": name, "checked": checked.isoformat(), "recheck": recheck,
+                     "status": STALE if today > recheck else OK})
     return rows
 
 

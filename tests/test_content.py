@@ -21,6 +21,7 @@ import pytest
 import reading_grade
 from conftest import NAV_MD, NAV_PAGES, NOT_IN_NAV_MD, ROOT
 from guidekit import frontmatter
+from guidekit.dates import as_date
 
 DOCS = ROOT / "docs"
 ABBREVIATIONS = DOCS / "includes" / "abbreviations.md"
@@ -230,8 +231,8 @@ def test_front_matter(md):
     for key in FRONT_MATTER:
         assert meta.get(key), f"docs/{md}: front matter lacks '{key}'"
     try:
-        last = frontmatter.as_date(meta["last_reviewed"])
-        nxt = frontmatter.as_date(meta["next_review"])
+        last = as_date(meta["last_reviewed"])
+        nxt = as_date(meta["next_review"])
     except ValueError:
         pytest.fail(f"docs/{md}: review dates must be YYYY-MM-DD")
     assert last < nxt, f"docs/{md}: next_review must come after last_reviewed"
@@ -314,7 +315,7 @@ def real_review_dates():
     dates = {}
     for md in PATIENT_PAGES + IT_PAGES:
         meta = frontmatter.read(DOCS / md)
-        dates[f"docs/{md}"] = frontmatter.as_date(meta["next_review"])
+        dates[f"docs/{md}"] = as_date(meta["next_review"])
     return dates
 
 

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from conftest import NAV_PAGES, ROOT, build_with_overlay
 from guidekit import config as guide_config
 from guidekit import frontmatter
+from guidekit.dates import as_date
 
 import export_pdf
 
@@ -246,7 +247,7 @@ def test_cover_page(texts):
     assert norm(print_site_options()["print_page_title"]) in cover
     assert norm(cfg["extra"]["disclaimer"]) in cover, "the disclaimer is not on the cover"
     assert norm(cfg["site_description"]) in cover, "the subtitle is not on the cover"
-    newest = max(frontmatter.as_date(frontmatter.read(ROOT / "docs" / f)["last_reviewed"])
+    newest = max(as_date(frontmatter.read(ROOT / "docs" / f)["last_reviewed"])
                  for f in nav_files())
     edition = f"{newest.day} {newest:%B %Y}"
     assert f"Edition: {edition}" in cover, f"edition date {edition} (newest last_reviewed) not on the cover"

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, build_with_overlay, run_build
+from guidekit import dates, treatments
 from guidekit.data import read_yaml
 
 DOCS = ROOT / "docs"
@@ -125,7 +126,7 @@ def test_rendered_table_shows_every_status_with_its_source_and_check_date(site):
         assert f'href="{html.escape(src["url"], quote=True)}"' in note, f"{drug['generic']}: no link to its source"
         for field in ("title", "publisher"):
             assert src[field] in inline_text(note), f"{drug['generic']}: its note does not name the source's {field}"
-        assert treatments_hook().as_date_text(src["date"]) in inline_text(note), f"{drug['generic']}: its note has no date"
+        assert dates.written(src["date"]) in inline_text(note), f"{drug['generic']}: its note has no date"
         checked = drug["checked"]
         own_date = f"Checked {checked.day} {checked:%B %Y}" in words
         assert own_date == (checked != common), f"{drug['generic']}: check date shown {own_date}"
@@ -167,25 +168,20 @@ def test_my_situation_lists_each_drug_with_its_source_under_one_check_date(site)
         assert own_date == (checked != common), f"{drug['generic']}: check date shown {own_date}"
 
 
-def treatments_hook():
-    from test_units import hook
-    return hook("treatments")
-
-
 def test_a_drug_checked_on_another_day_says_so():
     """The caption gives the common check date; a drug checked on another
     day carries its own, and the caption says so."""
-    module = treatments_hook()
+
     data = copy.deepcopy(DATA)
     odd = data["drivers"][1]["drugs"][0]
     odd["checked"] = datetime.date(2026, 1, 5)
-    markdown = module.render_driver_table(data, "international")
-    rendered = module.drug_item(odd, data["sources"], "international", cite=True, show_checked=True)
+    markdown = treatments.render_driver_table(data, "international")
+    rendered = treatments.drug_item(odd, data["sources"], "international", cite=True, show_checked=True)
     assert "Checked 5 January 2026." in rendered and rendered in markdown
     assert markdown.count("Checked ") == 1, "only the drug checked on another day shows its date"
-    assert "a drug checked on another day says so" in module.caption(data, "international")
+    assert "a drug checked on another day says so" in treatments.caption(data, "international")
     one_day = len({d["checked"] for _, d in drugs()}) == 1
-    assert ("says so" in module.caption(DATA, "international")) != one_day
+    assert ("says so" in treatments.caption(DATA, "international")) != one_day
 
 
 @pytest.fixture(scope="module")

@@ -165,6 +165,35 @@ def test_every_hook_event_has_an_explicit_priority(name):
                     f"{path}: {name} has no @event_priority"
 
 
+def test_urgent_care_data_names_its_home_page(tmp_path):
+    """guidekit.urgent_care.load: the card's home page comes from the data
+    file, and a file without one fails naming the file and the key."""
+    import shutil
+
+    from mkdocs.exceptions import PluginError
+
+    from guidekit import urgent_care
+    assert urgent_care.load(ROOT / "docs")["home"] == "index.md"
+    (tmp_path / "includes").mkdir()
+    copy = tmp_path / urgent_care.DATA
+    shutil.copy(ROOT / "docs" / urgent_care.DATA, copy)
+    copy.write_text(re.sub(r"(?m)^home: .*$", "", copy.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(PluginError, match=r"urgent-care\.yml: 'home' must name the page"):
+        urgent_care.load(tmp_path)
+
+
+def test_dates_are_written_one_way():
+    import datetime
+
+    from guidekit import dates
+    assert [dates.written(v) for v in ("2021", "2021-05", "2021-05-28", datetime.date(2026, 11, 3))] == \
+        ["2021", "May 2021", "28 May 2021", "3 November 2026"]
+    for bad in ("21-05", "2021-13", "2021-02-30", "soon"):
+        with pytest.raises(ValueError):
+            dates.written(bad)
+    assert dates.as_date(" 2026-11-23 ") == datetime.date(2026, 11, 23)
+
+
 def fake_page(src_uri, markdown="", toc=()):
     """What the hooks read of a MkDocs Page."""
     from types import SimpleNamespace
@@ -193,15 +222,19 @@ def test_a_long_page_without_key_points_fails_naming_it():
     from mkdocs.exceptions import PluginError
 
     contents = hook("page_contents")
+    config = SimpleNamespace(extra={"sources_heading": "Where this comes from"})
     toc = [SimpleNamespace(level=2, title=f"Part {n}", url=f"#part-{n}", children=[]) for n in range(1, 6)]
+    toc.append(SimpleNamespace(level=2, title="Where this comes from", url="#sources", children=[]))
     boxed = '<div class="admonition abstract"><p>Key points</p></div>\n<h2 id="part-1">Part 1</h2>'
-    out = contents.on_page_content(boxed, page=fake_page("faq.md", toc=toc), config=None, files=None)
+    out = contents.on_page_content(boxed, page=fake_page("faq.md", toc=toc), config=config, files=None)
     assert out.index("On this page") > out.index("Key points") and out.count('href="#part-') == 5
+    assert 'href="#sources"' not in out, "the sources section (extra.sources_heading) is listed"
     with pytest.raises(PluginError, match=r"docs/faq\.md: it has 5 sections.*Key points"):
         contents.on_page_content('<h2 id="part-1">Part 1</h2>', page=fake_page("faq.md", toc=toc),
-                                 config=None, files=None)
+                                 config=config, files=None)
     short = toc[:2]
-    assert contents.on_page_content("<p>x</p>", page=fake_page("a.md", toc=short), config=None, files=None) == "<p>x</p>"
+    assert contents.on_page_content("<p>x</p>", page=fake_page("a.md", toc=short), config=config,
+                                    files=None) == "<p>x</p>"
 
 
 def test_moved_scripts_keep_their_attributes_and_data_blocks_stay(tmp_path):

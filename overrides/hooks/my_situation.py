@@ -5,9 +5,10 @@ Everything the page shows is rendered here, at build time, from data:
 
 - the four questions and the rules (docs/includes/my-situation.yml);
 - the treatment entries, from docs/includes/treatments.yml through the
-  functions of overrides/hooks/treatments.py (imported, not copied), so the
+  functions of scripts/guidekit/treatments.py (shared, not copied), so the
   status and source match the table on "Choosing the next treatment";
-- the guide's own questions, read from docs/questions-to-ask.md;
+- the guide's own questions, read from the page the data file names
+  (questions_page: docs/questions-to-ask.md);
 - the sections' titles, from the pages themselves (their headings).
 
 The page asks for each part with a marker on a line of its own:
@@ -42,7 +43,7 @@ import pathlib
 import re
 
 import markdown as markdown_lib
-import treatments  # overrides/hooks/treatments.py: MkDocs puts a hook's folder on the path while loading it
+from guidekit import dates, treatments
 from guidekit.data import read_yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -50,7 +51,6 @@ from mkdocs.utils import get_relative_url
 
 PAGE = "my-situation.md"
 DATA = "includes/my-situation.yml"
-QUESTIONS_PAGE = "questions-to-ask.md"
 SCRIPT = "assets/javascripts/my-situation.js"
 MARKER = re.compile(r"<!--\s*my-situation:\s*([\w-]+)\s*-->")
 PARTS = ("form", "sections", "treatments", "questions", "record", "print-head")
@@ -102,20 +102,21 @@ def fit(attr):
     return f' data-ms-fit="{esc(attr)}"' if attr else ""
 
 
-# --- the guide's questions (questions-to-ask.md) ----------------------------------
+# --- the guide's questions (questions_page) ----------------------------------------
 
 H2 = re.compile(r"^## (.+?)\s*$")
 TASK = re.compile(r"^- \[[ xX]\] (.+?)\s*$")
 
 
-def guide_questions(text):
+def guide_questions(text, sources_heading):
     """[(heading, [question, ...]), ...] of the questions page, in order,
-    each question once (the first time it appears)."""
+    each question once (the first time it appears); the section headed
+    sources_heading (its sources) left out."""
     groups, seen, current = [], set(), None
     for line in text.splitlines():
         h = H2.match(line)
         if h:
-            current = None if h.group(1) == "Sources" else (h.group(1), [])
+            current = None if h.group(1) == sources_heading else (h.group(1), [])
             if current:
                 groups.append(current)
             continue
@@ -136,13 +137,17 @@ def inline(text):
 
 # --- loading and checking ----------------------------------------------------------
 
-def load(docs_dir):
+def load(docs_dir, sources_heading):
     docs = pathlib.Path(docs_dir)
     path = docs / DATA
     where = f"docs/{DATA}"
     data = read_yaml(path, "the rules of the My situation page")
     tdata = treatments.load(docs / treatments.DATA)
-    qtext = (docs / QUESTIONS_PAGE).read_text(encoding="utf-8")
+    questions_page = data.get("questions_page")
+    if not isinstance(questions_page, str) or not (docs / questions_page).is_file():
+        raise PluginError(f"{where}: 'questions_page' must name the page of questions under docs/ "
+                          f"(it is {questions_page!r})")
+    qtext = (docs / questions_page).read_text(encoding="utf-8")
     problems = []
 
     questions = {}
@@ -200,16 +205,16 @@ def load(docs_dir):
             continue
         notes.append((attr(note, f"treatment note '{note['link']}'"), note["text"].strip(), note["link"]))
 
-    groups = guide_questions(qtext)
+    groups = guide_questions(qtext, sources_heading)
     if not groups:
-        problems.append(f"docs/{QUESTIONS_PAGE} has no '- [ ] question' lines under '## ' headings")
+        problems.append(f"docs/{questions_page} has no '- [ ] question' lines under '## ' headings")
     q_attr = {}
     for rule in data.get("question_rules") or []:
         value = attr(rule, f"question rule {rule.get('group') or rule.get('match')!r}")
         if "group" in rule:
             group = [g for g in groups if g[0] == rule["group"]]
             if not group:
-                problems.append(f"question_rules: no heading '## {rule['group']}' in docs/{QUESTIONS_PAGE}")
+                problems.append(f"question_rules: no heading '## {rule['group']}' in docs/{questions_page}")
                 continue
             for question in group[0][1]:
                 q_attr.setdefault(question, value)  # a question's own rule ('match') wins
@@ -217,7 +222,7 @@ def load(docs_dir):
             hits = [q for _, qs in groups for q in qs if rule["match"].lower() in q.lower()]
             if len(hits) != 1:
                 problems.append(f"question_rules: '{rule['match']}' matches {len(hits)} questions of "
-                                f"docs/{QUESTIONS_PAGE} (it must match exactly one); use other words")
+                                f"docs/{questions_page} (it must match exactly one); use other words")
                 continue
             q_attr[hits[0]] = value
         else:
@@ -232,7 +237,7 @@ def load(docs_dir):
 @event_priority(-20)  # after treatments.py (-10) has checked the treatment data
 def on_config(config, **kwargs):
     _state.clear()
-    _state.update(load(config["docs_dir"]))
+    _state.update(load(config["docs_dir"], config.extra["sources_heading"]))
     return config
 
 
@@ -349,7 +354,7 @@ def render_treatments(state, region):
         for drug in row["drugs"]:
             # The caption gives the common check date, as the table's does.
             item = treatments.drug_item(drug, sources, region,
-                                        show_checked=treatments.checked_date(drug["checked"]) != day)
+                                        show_checked=dates.as_date(drug["checked"]) != day)
             own = state["drug_attr"].get((change, drug["generic"]), "")
             attr = "|".join(f"{a};{group}" for a in own.split("|")) if own else group
             items.append(item.replace("<li>", f'<li{fit(attr)}>', 1))

@@ -4,7 +4,7 @@ a reader on a phone can jump to the part they need.
 Shown after the Key points box (and after the urgent-care card, when the
 page has one) on pages with at least MIN_SECTIONS sections. It lists the
 page's H2 headings from MkDocs' own table of contents (page.toc), the
-Sources section aside. It runs after the print-site plugin has saved the
+sources section aside (its heading: `extra.sources_heading`). It runs after the print-site plugin has saved the
 page for the PDF (lower event priority), so the PDF keeps its own contents.
 A long page with neither box fails the build, naming the file: the list
 has no place to go (and the content guide asks every page for Key points).
@@ -16,7 +16,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 MIN_SECTIONS = 4
-SKIP = {"Sources"}
 AFTER = [re.compile(r'<section class="urgent-card[ "].*?</section>\n?', re.S),
          re.compile(r'<div class="admonition abstract">.*?</div>\n?', re.S)]
 
@@ -24,7 +23,7 @@ AFTER = [re.compile(r'<section class="urgent-card[ "].*?</section>\n?', re.S),
 @event_priority(-20)  # after print-site (0) saved the page: the PDF has its own contents
 def on_page_content(html_text, page, config, files, **kwargs):
     sections = [item for top in page.toc for item in ([top] if top.level == 2 else top.children)
-                if item.level == 2 and item.title not in SKIP]
+                if item.level == 2 and item.title != config.extra["sources_heading"]]
     if len(sections) < MIN_SECTIONS:
         return html_text
     for pattern in AFTER:

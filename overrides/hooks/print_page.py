@@ -63,9 +63,7 @@ import os
 import pathlib
 import re
 
-import dates  # overrides/hooks/dates.py (the guide's way of writing dates)
-import urgent_care  # overrides/hooks/urgent_care.py: MkDocs puts a hook's folder on the path while loading it
-from guidekit import PDF_FACTS_VARIABLE
+from guidekit import PDF_FACTS_VARIABLE, dates, urgent_care
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -83,7 +81,6 @@ REFERENCES = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls|for)
 
 
 OWN_URGENT_CARD = re.compile(rf'href="#([\w-]+)-{urgent_care.ANCHOR}"')
-URGENT_HOME = urgent_care.HOME.removesuffix(".md")  # its print-page section key ("index")
 H1_OPEN = re.compile(r"<h1\b[^>]*>")
 NEXT_LINE = re.compile(r"<p>(<strong>Next:</strong>)")
 HANDOUT_FIELDS = [("Date", 1), ("Who I saw", 1), ("Next appointment", 1), ("My medicines", 2),
@@ -129,16 +126,17 @@ def _label(inner):
     return html.unescape(re.sub(r"<[^>]+>|¶", "", inner).replace("&para;", "")).strip()
 
 
-def static_toc(text, urgent_title):
+def static_toc(text, urgent_title, urgent_home):
     """A <ul> of the chapters (each chapter's h1, its number apart), one line
     each with a dot leader; scripts/export_pdf.py writes the page numbers in
-    (data-page, shown by print.css)."""
+    (data-page, shown by print.css). urgent_home: the print-page section key
+    ("index") of the page that carries the urgent-care card."""
     items = []
     for name, start, end in chapters(text):
         # The urgent-care card first of all: a reader in trouble opens the
         # contents to find it (reader review of the large print).
-        if name == URGENT_HOME and f'id="{urgent_care.ANCHOR}"' in text[start:end]:
-            items.append(f'<li class="guide-print-toc__urgent"><a href="#{URGENT_HOME}-{urgent_care.ANCHOR}">'
+        if name == urgent_home and f'id="{urgent_care.ANCHOR}"' in text[start:end]:
+            items.append(f'<li class="guide-print-toc__urgent"><a href="#{urgent_home}-{urgent_care.ANCHOR}">'
                          f'<span class="guide-print-toc__title">{html.escape(urgent_title)}</span>'
                          f'<span class="guide-print-toc__dots" aria-hidden="true"></span></a></li>')
         m = re.search(r'<h1 id="([^"]+)"[^>]*>(.*?)</h1>', text[start:end], re.S)
@@ -193,7 +191,9 @@ def on_post_build(config, **kwargs):
                           "overrides/hooks/print_page.py makes relative; the theme has changed. "
                           "Check base.html's __md_scope script and __config.")
     # 2. Contents written at build time, the plugin's run-time script gone.
-    toc = static_toc(text, urgent_care.title(config))
+    card = urgent_care.load(config["docs_dir"])
+    card_home = card["home"].removesuffix(".md")  # its print-page section key ("index")
+    toc = static_toc(text, card["title"], card_home)
     text = _edit(text, "contents list", TOC_TITLE, lambda m: m.group(1) + toc, count=1)
     text = _edit(text, "plugin's contents script", RUNTIME_TOC, "")
     # 3. No search.
@@ -205,8 +205,8 @@ def on_post_build(config, **kwargs):
     # In the PDF only the first chapter's urgent-care card is printed in full
     # (overrides/hooks/urgent_care.py); a link to a chapter's own card goes
     # to that one, so the PDF prints its page number after the link.
-    text = OWN_URGENT_CARD.sub(lambda m: m.group(0) if m.group(1) == URGENT_HOME
-                               else f'href="#{URGENT_HOME}-{urgent_care.ANCHOR}"', text)
+    text = OWN_URGENT_CARD.sub(lambda m: m.group(0) if m.group(1) == card_home
+                               else f'href="#{card_home}-{urgent_care.ANCHOR}"', text)
     # 6. Each chapter's number and menu title, for the PDF's running footer.
     text = _edit(text, "chapter names", CHAPTER, _name_chapter)
     path.write_text(text, encoding="utf-8")
@@ -317,7 +317,7 @@ def handout_fields(config, page):
     title = config.plugins["print-site"].config.get("print_page_title") or config.site_name
     reviewed = (page.meta or {}).get("last_reviewed")
     source = (f'<p class="guide-handout-from guide-print-only">From the guide “{html.escape(title)}”'
-              + (f'; these questions last reviewed {html.escape(dates.guide_date(reviewed))}' if reviewed else "")
+              + (f'; these questions last reviewed {html.escape(dates.written(reviewed))}' if reviewed else "")
               + ".</p>")
     return (f'<div class="guide-handout-fields" role="group" aria-label="About this appointment">'
             f'{rows}</div>{source}')

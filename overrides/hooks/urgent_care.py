@@ -1,6 +1,7 @@
 """Urgent-care advice: one source, shown the same way wherever a page needs it.
 
-The advice lives in one data file, docs/includes/urgent-care.yml: two tiers
+The advice lives in one data file, docs/includes/urgent-care.yml (read and
+checked by scripts/guidekit/urgent_care.py): two tiers
 (call the emergency number now; call the 24-hour cancer line now), each item
 with its sources. The words that differ by country (the emergency number,
 the name of the after-hours line) come from the reader's region
@@ -10,7 +11,8 @@ and its `extra.institution.phone` appears inside the card.
 A page asks for the card in its front matter:
 
     urgent_care: full      # the whole card, right after the Key points box
-    urgent_care: pointer   # one line that links to the card on Start here
+    urgent_care: pointer   # one line that links to the card on its home page
+                           # (the data file's `home`: Start here)
 
 No page writes its own list of urgent signs: tests/test_urgent_care.py holds
 that. The card is inserted before the print-site plugin saves each page for
@@ -23,61 +25,25 @@ same partial and words, its sources left to the full guide). It is added in
 on_page_context, after the print-site plugin saved the page for the print
 page, so the whole-guide PDF does not print the card twice.
 """
-import pathlib
 import re
 
-from guidekit.data import read_yaml
+from guidekit import dates
+from guidekit.urgent_care import ANCHOR, load
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-DATA = "includes/urgent-care.yml"
 MODES = ("full", "pointer", "none")
-ANCHOR = "urgent-care"
-HOME = "index.md"           # the page whose card the pointers link to
 
 _state = {}
 
 
-def _load(config):
-    path = pathlib.Path(config["docs_dir"]) / DATA
-    data = read_yaml(path, "the urgent-care advice")
-    problems = []
-    sources = data.get("sources") or {}
-    for key, src in sources.items():
-        for field in ("title", "publisher", "date", "url"):
-            if not str((src or {}).get(field) or "").strip():
-                problems.append(f"source '{key}' has no {field}")
-    entries = [item for tier in data.get("tiers") or [] for item in tier.get("items") or []]
-    entries += [note for note in data.get("notes") or [] if isinstance(note, dict)]
-    for item in entries:
-        # sources_<region> replaces sources in that region's build
-        # (a threshold that differs by country cites that country's source).
-        for key in [k for k in item if k == "sources" or k.startswith("sources_")]:
-            cited = item.get(key) or []
-            if not cited:
-                problems.append(f"item '{item.get('text', '?')[:40]}' cites no source ({key})")
-            problems += [f"item '{item.get('text', '?')[:40]}' cites unknown source '{c}'"
-                         for c in cited if c not in sources]
-    if len(data.get("tiers") or []) != 2:
-        problems.append("there must be exactly two tiers (emergency number; 24-hour line)")
-    if problems:
-        raise PluginError(f"{path}: " + "; ".join(problems) + ".")
-    return data
-
-
 @event_priority(-10)  # after overrides/hooks/region.py has chosen the region's words
 def on_config(config, **kwargs):
-    _state["data"] = _load(config)
+    _state["data"] = load(config["docs_dir"])
     # Pages are rendered before on_env: the card gets its own theme
     # environment (the same loaders, overrides/ first).
     _state["env"] = config.theme.get_env()
     return config
-
-
-def title(config):
-    """The card's title, from the data file (other hooks import this module
-    as a copy of their own, without the state the loaded hook keeps)."""
-    return _load(config)["title"]
 
 
 def card_context(config):
@@ -113,7 +79,7 @@ def card_context(config):
                                 if not (institution.get("urgent_phone") and line == "{line_missing}")]})
     notes = [entry(note) for note in data.get("notes") or []]
     return {"region": region, "tiers": tiers, "sources": cited, "notes": notes,
-            "title": data["title"], "checked": f"{data['checked'].day} {data['checked']:%B %Y}",
+            "title": data["title"], "checked": dates.written(data["checked"]),
             "institution": institution}
 
 
@@ -136,15 +102,16 @@ def on_page_content(html, page, config, files, **kwargs):
                           "'!!! abstract \"Key points\"' box (a plain list) to follow.")
     env = _state["env"]
     context = card_context(config)
-    home = files.get_file_from_path(HOME)
-    href = f"{home.url_relative_to(page.file) if home else HOME}#{ANCHOR}"
+    home_md = _state["data"]["home"]
+    home = files.get_file_from_path(home_md)
+    href = f"{home.url_relative_to(page.file) if home else home_md}#{ANCHOR}"
     if mode == "full":
         if ANCHOR in (page.present_anchor_ids or set()):
             raise PluginError(f"docs/{page.file.src_uri}: the id '{ANCHOR}' is taken by the page itself.")
         # In the PDF (the print page) only Start here's card is printed in
         # full; the other chapters' cards print as a line that points to it.
         block = env.get_template("partials/urgent-card.html").render(
-            card=context, config=config, home=page.file.src_uri == HOME, href=href)
+            card=context, config=config, home=page.file.src_uri == home_md, href=href)
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.add(ANCHOR)
     else:
@@ -167,7 +134,8 @@ def on_page_context(context, page, config, nav, **kwargs):
 @event_priority(0)  # a check only; its order among other hooks does not matter
 def on_page_markdown(markdown, page, config, files, **kwargs):
     # The home of the card must carry it, or every pointer leads nowhere.
-    if page.file.src_uri == HOME and (page.meta or {}).get("urgent_care") != "full":
-        raise PluginError(f"docs/{HOME}: pointers on other pages link to its urgent-care card: "
+    home = _state["data"]["home"]
+    if page.file.src_uri == home and (page.meta or {}).get("urgent_care") != "full":
+        raise PluginError(f"docs/{home}: pointers on other pages link to its urgent-care card: "
                           "add 'urgent_care: full' to its front matter.")
     return markdown

@@ -4,6 +4,9 @@ the scripts and the tests all need.
 - guidekit.config       the MkDocs configuration (INHERIT honoured), the nav's pages
 - guidekit.frontmatter  each page's front matter, read and checked
 - guidekit.data         the data files (docs/includes/*.yml)
+- guidekit.dates        dates, read and written one way ("23 November 2026")
+- guidekit.urgent_care  the urgent-care advice's data, read and checked
+- guidekit.treatments   the treatment data, read, checked and written out
 - guidekit.phone        tel: addresses for every phone number the guide shows
 - guidekit.browser      headless Chromium through Playwright (Debian's chromium)
 - guidekit.server       a small local web server (any subpath, any headers)

@@ -14,10 +14,11 @@ same way:
 - pages(docs): the Markdown files that are pages (docs/includes/ holds
   snippets, not pages).
 """
-import datetime
 import difflib
 import pathlib
 import re
+
+from guidekit.dates import as_date
 
 # Keys every page must have, with an example line for the message.
 REQUIRED = {
@@ -112,15 +113,6 @@ def body(text, name="the page"):
     return split(text, name)[1]
 
 
-def as_date(value):
-    """A date from 'YYYY-MM-DD' (or a date); ValueError otherwise."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value).strip())
-
-
 def _search_ok(value):
     """Material's page-level search settings: exclude (true or false) and
     boost (a positive number), nothing else. Values are text (parse())."""
@@ -153,16 +145,16 @@ def problems(meta, name):
         elif not isinstance(value, str):
             found.append(f"front matter '{key}' must be one line of text. Write it as "
                          f"`{example}`.")
-    dates = {}
+    read = {}
     for key in DATE_KEYS:
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             continue
         try:
-            dates[key] = as_date(meta[key])
+            read[key] = as_date(meta[key])
         except ValueError:
             found.append(f"front matter '{key}' is '{meta[key]}', which is not a date. "
                          f"Write it as YYYY-MM-DD, for example `{REQUIRED[key]}`.")
-    if len(dates) == 2 and dates["next_review"] <= dates["last_reviewed"]:
+    if len(read) == 2 and read["next_review"] <= read["last_reviewed"]:
         found.append(f"front matter 'next_review' ({meta['next_review']}) must come after "
                      f"'last_reviewed' ({meta['last_reviewed']}). Correct one of the two dates.")
     for key, values in OPTIONAL.items():
