@@ -336,6 +336,19 @@ def test_frame_mode_can_be_turned_off(tmp_path):
     assert "frame.js" not in text
 
 
+def test_a_renamed_handout_renames_every_link_to_it(tmp_path):
+    """An overlay that names the handout PDF otherwise: the links in the
+    pages (marked data-guide-pdf="handout") and the page footers all lead to
+    the new name, none to the old one."""
+    old = guide_config.load()["extra"]["pdf"]["handout"]
+    result, _ = build_with_overlay(tmp_path, "extra:\n  pdf:\n    handout: st-elsewhere-questions.pdf\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for page in ("index.html", "questions-to-ask.html", "faq.html"):
+        text = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert 'href="st-elsewhere-questions.pdf"' in text, f"{page} has no link to the renamed handout"
+        assert old not in text, f"{page} still links to {old}"
+
+
 def test_about_page_states_privacy(site):
     text = " ".join(page_text(site / "about.html").split()).lower()
     assert "cookies" in text and "analytics" in text

@@ -237,6 +237,18 @@ def test_a_long_page_without_key_points_fails_naming_it():
                                     files=None) == "<p>x</p>"
 
 
+def test_a_pdf_link_leads_to_the_file_its_mark_names():
+    from mkdocs.exceptions import PluginError
+
+    hrefs = hook("print_page")._pdf_hrefs
+    pdf = {"file": "guide.pdf", "handout": "our-handout.pdf"}
+    link = '<a class="guide-pdf-link" data-guide-pdf="handout" href="old-name.pdf" download>Handout</a>'
+    assert hrefs(link, pdf, "index.md") == link.replace("old-name.pdf", "our-handout.pdf")
+    assert hrefs(link.replace('href="', 'href="../'), pdf, "a/b.md").count('href="../our-handout.pdf"') == 1
+    with pytest.raises(PluginError, match=r'docs/index\.md: a link is marked data-guide-pdf="large_print"'):
+        hrefs(link.replace('"handout"', '"large_print"'), pdf, "index.md")
+
+
 def test_moved_scripts_keep_their_attributes_and_data_blocks_stay(tmp_path):
     page = """<head>
 <script type="module" defer id="boot">import "./x.js";</script>

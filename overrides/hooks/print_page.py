@@ -41,7 +41,10 @@ the plugin (priority -10; plugins without a priority run at 0):
    which print.css hides; the handout page (extra.pdf.handout_page) gets a
    print-only block of fields to fill in (date, who I saw, next
    appointment, medicines, contact numbers).
-8. The PDF links (overrides/partials/page-info.html) show each file's pages
+8. The PDF links (overrides/partials/page-info.html, and links in a page
+   marked data-guide-pdf="handout", "file" or "large_print") lead to the file
+   extra.pdf names, so an overlay that renames a PDF renames its links (a
+   mark that names no file fails the build); each shows the file's pages
    and size. Those exist only after the PDF export, so scripts/build.py
    builds the site, exports the PDFs, and builds the site again with
    $GUIDE_PDF_FACTS (JSON: {file name: {"pages": N, "bytes": N}}); on_config
@@ -249,6 +252,27 @@ PDF_LINK = re.compile(r'(<a\b[^>]*\bhref="(?:[^"]*/)?([^"/]+\.pdf)"[^>]*>.*?</a>
                       re.S)
 
 
+PDF_MARKED = re.compile(r'<a\b[^>]*\bdata-guide-pdf="([^"]*)"[^>]*>')
+PDF_HREF = re.compile(r'\bhref="((?:[^"]*/)?)[^"/]*"')
+PDF_KEYS = ("file", "large_print", "handout")
+
+
+def _pdf_hrefs(html_text, pdf, src_uri):
+    """A link marked data-guide-pdf="KEY" leads to the file extra.pdf.KEY
+    names (see 8.)."""
+    def point(m):
+        key, name = m.group(1), pdf.get(m.group(1))
+        if key not in PDF_KEYS or not name:
+            raise PluginError(f'docs/{src_uri}: a link is marked data-guide-pdf="{key}", which names '
+                              f"no PDF of extra.pdf: use one of "
+                              f"{', '.join(k for k in PDF_KEYS if pdf.get(k))}")
+        tag, count = PDF_HREF.subn(lambda h: f'href="{h.group(1)}{html.escape(name, quote=True)}"', m.group(0), 1)
+        if not count:
+            raise PluginError(f'docs/{src_uri}: the link marked data-guide-pdf="{key}" has no href')
+        return tag
+    return PDF_MARKED.sub(point, html_text)
+
+
 def _pdf_facts(html_text, facts):
     """After each link to one of the PDFs: its pages and size (see 8.)."""
     def add(m):
@@ -344,9 +368,10 @@ def on_page_content(html_text, page, config, files, **kwargs):
     html_text = NEXT_LINE.sub(r'<p class="guide-next print-site-plugin-ignore">\1', html_text)
     for anchor in _leave_out(config).get(page.file.src_uri, []):
         html_text = _hide_section(html_text, anchor, page.file.src_uri)
+    pdf = config.extra.get("pdf") or {}
+    html_text = _pdf_hrefs(html_text, pdf, page.file.src_uri)
     if config.extra.get("pdf_facts"):
         html_text = _pdf_facts(html_text, config.extra["pdf_facts"])
-    pdf = config.extra.get("pdf") or {}
     if page.file.src_uri == pdf.get("handout_page"):
         html_text = html_text.replace("</h1>", "</h1>" + handout_fields(config, page), 1)
     return html_text
