@@ -42,19 +42,28 @@ def test_the_last_disable_features_keeps_playwright_s_and_adds_ours():
     assert set(browser.SKIPPED_FEATURES) <= effective
 
 
-def test_a_new_context_builds_no_address_bar_popup():
-    """The popups are WebUI pages Chromium lists among its targets; none is
-    made for any context (they were, one pair per context)."""
+def open_contexts(count, look):
+    """Open count browser contexts in a fresh Chromium, each with one small
+    page, and return what look(cdp) found after each (cdp: a DevTools
+    session on the browser)."""
+    looks = []
     with browser.Chromium() as chromium:
         cdp = chromium.browser.new_browser_cdp_session()
         opened = []
-        for _ in range(2):
+        for _ in range(count):
             context = chromium.browser.new_context()
             context.new_page().goto("data:text/html,<title>t</title><p>t</p>")
             opened.append(context)
-        targets = cdp.send("Target.getTargets")["targetInfos"]
+            looks.append(look(cdp))
         for context in opened:
             context.close()
+    return looks
+
+
+def test_a_new_context_builds_no_address_bar_popup():
+    """The popups are WebUI pages Chromium lists among its targets; none is
+    made for any context (they were, one pair per context)."""
+    targets = open_contexts(2, lambda cdp: cdp.send("Target.getTargets")["targetInfos"])[-1]
     pages = [t for t in targets if t["type"] == "page"]
     assert len(pages) >= 2, f"the pages opened are not among the targets: {targets}"
     popups = [t["url"] for t in targets if t["url"].startswith(OMNIBOX_POPUP)]
@@ -66,16 +75,6 @@ def test_each_context_starts_one_renderer_and_no_spare():
     has opened a page: one renderer per page, none waiting for a page that
     never comes (there was one more throughout, made again for each new
     context: 58 renderers for 30 contexts)."""
-    counts = []
-    with browser.Chromium() as chromium:
-        cdp = chromium.browser.new_browser_cdp_session()
-        opened = []
-        for _ in range(3):
-            context = chromium.browser.new_context()
-            context.new_page().goto("data:text/html,<title>t</title><p>t</p>")
-            opened.append(context)
-            processes = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
-            counts.append(sum(1 for p in processes if p["type"] == "renderer"))
-        for context in opened:
-            context.close()
+    counts = open_contexts(3, lambda cdp: sum(
+        1 for p in cdp.send("SystemInfo.getProcessInfo")["processInfo"] if p["type"] == "renderer"))
     assert counts == [1, 2, 3], f"renderer processes after 1, 2 and 3 contexts: {counts}"
