@@ -42,9 +42,9 @@ from guidekit import PDF_FACTS_VARIABLE  # stdlib only: importable before the ve
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Folders of the project a target may never be, nor contain.
 SOURCES = ("docs", "overrides", "scripts", "tests", ".git", ".ci", ".venv")
-# What every site of this guide has (MkDocs writes the sitemap, the theme the
+# What every site of this guide has (the theme writes the 404 page and the
 # assets, overrides/hooks/server_files.py the policy file).
-SITE_SIGNATURE = ("index.html", "sitemap.xml", "assets", "content-security-policy.txt")
+SITE_SIGNATURE = ("index.html", "404.html", "assets", "content-security-policy.txt")
 # Temporary browser profiles of earlier, killed runs (Playwright's, and the
 # older DevTools export's).
 BROWSER_LEFTOVERS = ("playwright_chromiumdev_profile-*", "guide-pdf-chromium-*")

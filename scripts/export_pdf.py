@@ -264,17 +264,22 @@ def settings(config_file):
     title = cfg.plugins["print-site"].config.get("print_page_title")
     handout_page = str(extra_pdf["handout_page"])
     # The handout page's chapter number, as overrides/hooks/print_page.py
-    # counts them: the nav's pages that the print page holds.
-    from mkdocs_print_site_plugin.exclude import exclude
-
-    left_out = list(cfg.plugins["print-site"].config.get("exclude") or [])
-    chapters = [md for md in config.nav_pages(config_file) if not exclude(md, left_out)]
+    # counts them.
+    chapters = config.chapters(config_file)
+    if handout_page not in chapters:
+        raise ExportError(f"{config_file}: extra.pdf.handout_page {handout_page} is not a chapter "
+                          "of the printed guide (a page of the nav that the print page holds)")
     # The footer is on every page, the urgent-care sheet at the end too,
     # whose own sources are with the card in the first chapter: it says
-    # whose sources it points to.
-    chapter = f"chapter {chapters.index(handout_page) + 1} of the full guide" \
-        if handout_page in chapters else "the full guide"
-    handout_footer = " ".join(str(extra_pdf.get("handout_footer") or "").split())
+    # whose sources it points to (extra.pdf.handout_sources, {chapter}: the
+    # handout page's chapter number).
+    sources = str(extra_pdf.get("handout_sources") or "")
+    try:
+        sources = sources.format(chapter=chapters.index(handout_page) + 1)
+    except (KeyError, IndexError, ValueError) as err:
+        raise ExportError(f"{config_file}: extra.pdf.handout_sources {sources!r} cannot be filled in "
+                          f"({err}); the only placeholder it may hold is {{chapter}}") from None
+    handout_footer = " ".join(f"{extra_pdf.get('handout_footer') or ''} {sources}".split())
     continues = " ".join(str(extra_pdf.get("urgent_continues") or "").split())
     jobs = [
         # mode "book": the print page, chapter footers; "handout": one page
@@ -283,7 +288,7 @@ def settings(config_file):
         {"page": config.html_name(handout_page), "file": extra_pdf["handout"],
          "title": f"{extra_pdf['handout_title']} - {title}", "mode": "handout",
          "classes": ["guide-pdf", "guide-handout"],
-         "footer": f"{handout_footer} Question sources: {chapter}.".strip()},
+         "footer": handout_footer},
     ]
     if extra_pdf.get("large_print"):
         jobs.append({"page": config.print_page(config_file), "file": extra_pdf["large_print"],

@@ -19,13 +19,16 @@
 """
 import dataclasses
 import fcntl
+import html
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 import pytest
 
@@ -125,6 +128,62 @@ def site(tmp_path_factory):
     built = json.loads(outcome.read_text())
     assert built["status"] == 0, f"build failed:\n{built['output']}"
     return out
+
+
+# --- reading text back (HTML, Markdown, PDF) --------------------------------------
+
+def norm(text):
+    """Text to compare regardless of ligatures, soft hyphens, curly quotes
+    and line breaks: NFKC, quotes straightened, one space between words."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    for a, b in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(a, b)
+    return " ".join(text.split())
+
+
+def squash(text):
+    """norm(text) with no spaces at all: for text that pdftotext or a
+    drawing may break anywhere, even inside a word."""
+    return "".join(norm(text).split())
+
+
+def clean(text):
+    """Markdown as it reads: links' text kept, emphasis and code marks and
+    entities removed, then norm."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`]", "", html.unescape(text))
+    return norm(text)
+
+
+def h1_of(md_file):
+    """A page's title: its '# ' heading, as it reads."""
+    text = (ROOT / "docs" / md_file).read_text(encoding="utf-8")
+    m = re.search(r"^# (.+)$", text, re.M)
+    assert m, f"{md_file} has no '# ' title"
+    return clean(m.group(1))
+
+
+def chapter_title(md_file):
+    """A chapter's H1 as printed: its number (guidekit.config.chapters), then its text."""
+    return f"{guide_config.chapters().index(md_file) + 1}. {h1_of(md_file)}"
+
+
+def built_pdf(site, key):
+    """The PDF named by extra.pdf.<key> (file, handout, large_print) in the built site."""
+    path = site / guide_config.load()["extra"]["pdf"][key]
+    assert path.is_file(), f"{path.name} was not written by the build (extra.pdf.{key} in mkdocs.yml)"
+    return path
+
+
+def page_texts(pdf, layout=False, first=None, last=None):
+    """The text of each page of pdf (from page first to last, counted from
+    1, when given), as poppler's pdftotext reads it: a list of strings."""
+    pages = ["-f", str(first)] if first else []
+    pages += ["-l", str(last)] if last else []
+    out = subprocess.run(["pdftotext", *(["-layout"] if layout else []), *pages, "-enc", "UTF-8",
+                          str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    texts = out.split("\f")
+    return texts[:-1] if texts and not texts[-1].strip() else texts
 
 
 # --- the local web server (guidekit.server) -------------------------------------

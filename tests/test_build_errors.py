@@ -19,16 +19,16 @@ from guidekit import frontmatter
 MARKER = "PREVIOUS GOOD SITE 7f3a9c"
 
 
-SITE_FILES = ["assets", "content-security-policy.txt", "index.html", "marker.txt", "sitemap.xml"]
+SITE_FILES = ["404.html", "assets", "content-security-policy.txt", "index.html", "marker.txt"]
 
 
 def make_previous_site(site):
     """A stand-in for the last good site: what the build recognises as a
-    site it made (index.html, sitemap.xml, assets/, the policy file)."""
+    site it made (index.html, 404.html, assets/, the policy file)."""
     site.mkdir(parents=True)
     (site / "index.html").write_text(f"<p>{MARKER}</p>\n", encoding="utf-8")
     (site / "marker.txt").write_text(MARKER, encoding="utf-8")
-    (site / "sitemap.xml").write_text("<urlset/>\n", encoding="utf-8")
+    (site / "404.html").write_text("<p>Not found</p>\n", encoding="utf-8")
     (site / "content-security-policy.txt").write_text("default-src 'self'\n", encoding="utf-8")
     (site / "assets").mkdir()
     return site

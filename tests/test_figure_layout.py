@@ -23,7 +23,6 @@ palette is dark (slate). These tests check:
 """
 import re
 import subprocess
-import unicodedata
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -32,8 +31,7 @@ from mkdocs.exceptions import PluginError
 from pypdf import PdfReader
 
 import export_pdf
-from conftest import ROOT, hook
-from guidekit import config as guide_config
+from conftest import ROOT, built_pdf, hook, page_texts, squash
 
 FIGURES = [
     # (figure in docs/assets/figures, page that shows it)
@@ -94,10 +92,6 @@ class Figure:
     @property
     def words(self):
         return sorted(set(w.strip(".,:;()").lower() for label in self.labels for w in label.split()) - {""})
-
-
-def squash(text):
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 # --- the drawings themselves ---------------------------------------------------------
@@ -267,10 +261,8 @@ def test_dark_drawing_from_a_file_share(site, open_page):
 @pytest.fixture(scope="module")
 def pdf_pages(site):
     """(path of the guide's PDF, [each page's squashed text])."""
-    pdf = site / guide_config.load()["extra"]["pdf"]["file"]
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    return pdf, [squash(p) for p in text.split("\f")]
+    pdf = built_pdf(site, "file")
+    return pdf, [squash(p).lower() for p in page_texts(pdf)]
 
 
 def read_ppm(path):
@@ -303,7 +295,7 @@ def inches(css_length):
 def test_printed_across_the_text_width(pdf_pages, tmp_path, name):
     pdf, pages = pdf_pages
     fig = Figure(variant_path(name, ""))
-    labels = [squash(l) for l in fig.labels if sum(c.isalpha() for c in l) >= 4]
+    labels = [squash(l).lower() for l in fig.labels if sum(c.isalpha() for c in l) >= 4]
     found = [i for i, text in enumerate(pages, 1) if all(l in text for l in labels)]
     assert found, f"{pdf.name}: no page holds every label of {name}"
     number = found[0]

@@ -2,13 +2,11 @@
 in Chromium, is a clean self-contained SVG (title, desc, no outside
 references, no script, small), and is printed in the PDF."""
 import re
-import subprocess
-import unicodedata
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ALL_PAGES, ROOT
+from conftest import ALL_PAGES, ROOT, built_pdf, page_texts, squash
 from guidekit import config as guide_config
 
 FIGURES = [
@@ -28,10 +26,6 @@ def svg_path(name):
     return ROOT / "docs" / "assets" / "figures" / name
 
 
-def squash(text):
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
-
-
 def img_tags(html, name):
     return re.findall(r'<img\b[^>]*\bsrc="[^"]*assets/figures/' + re.escape(name) + r'"[^>]*>', html)
 
@@ -48,10 +42,7 @@ def test_every_figure_is_listed():
 
 @pytest.fixture(scope="module")
 def guide_text(site):
-    pdf_name = guide_config.load()["extra"]["pdf"]["file"]
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(site / pdf_name), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return squash(out)
+    return squash(" ".join(page_texts(built_pdf(site, "file")))).lower()
 
 
 @pytest.mark.parametrize("name,page", FIGURES, ids=ids)
@@ -114,7 +105,7 @@ def test_printed_in_the_pdf(guide_text, name):
     labels = [" ".join("".join(t.itertext()).split()) for t in root.iter(f"{SVG}text")]
     labels = [l for l in labels if sum(c.isalpha() for c in l) >= 4]
     assert labels, f"{name} has no text to look for"
-    found = [l for l in labels if squash(l) in guide_text]
+    found = [l for l in labels if squash(l).lower() in guide_text]
     # Every label of the figure is in the PDF's text, so the figure is drawn
     # there as vector graphics (text stays text: sharp at any size).
     assert len(found) == len(labels), f"{name}: not in the PDF: {sorted(set(labels) - set(found))[:5]}"

@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, build_with_overlay, run_build, serve
+from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, build_with_overlay, page_texts, run_build, serve
 from guidekit import config as guide_config
+from guidekit import urgent_care
 
 OVERLAY = ROOT / "hospital-overlay.example.yml"
 
@@ -82,10 +83,7 @@ def test_branded_letter_handout_starts_its_urgent_sheet_on_a_front_page(branded_
     """On US Letter the questions take five pages: the export leaves the
     sixth blank, so the urgent-care sheet still starts on the front of a
     sheet of its own (scripts/export_pdf.py, URGENT_SHEET)."""
-    from guidekit.data import read_yaml
-    from test_pdf import page_texts
-
-    title = read_yaml(ROOT / "docs" / "includes" / "urgent-care.yml", "the urgent-care card")["title"]
+    title = urgent_care.load(ROOT / "docs")["title"]
     handout = branded_site / guide_config.load(OVERLAY)["extra"]["pdf"]["handout"]
     pages = [" ".join(p.split()) for p in page_texts(handout)]
     first = next(i for i, p in enumerate(pages) if title in p)

@@ -12,12 +12,12 @@ import pathlib
 import re
 import shutil
 import subprocess
-import unicodedata
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import NAV_PAGES, ROOT, build_with_overlay
+from conftest import (NAV_PAGES, ROOT, build_with_overlay, built_pdf, chapter_title, clean, h1_of, norm,
+                      page_texts, squash)
 from guidekit import config as guide_config
 from guidekit import frontmatter
 from guidekit.dates import as_date
@@ -44,46 +44,6 @@ def print_site_options():
     return config().plugins["print-site"].config
 
 
-def nav_files():
-    """The chapters: the nav's pages that the print page holds (not those in
-    the print-site plugin's exclude), in order."""
-    from mkdocs_print_site_plugin.exclude import exclude
-    left_out = print_site_options().get("exclude") or []
-    return [md for md in guide_config.nav_pages() if not exclude(md, left_out)]
-
-
-def chapter_title(md_file):
-    """The chapter's H1 as printed: its number (nav order), then its text."""
-    return f"{nav_files().index(md_file) + 1}. {h1_of(md_file)}"
-
-
-def h1_of(md_file):
-    text = (ROOT / "docs" / md_file).read_text(encoding="utf-8")
-    m = re.search(r"^# (.+)$", text, re.M)
-    assert m, f"{md_file} has no '# ' title"
-    return clean(m.group(1))
-
-
-def clean(text):
-    """Text as it reads: markdown marks, entities and spacing removed."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`]", "", html.unescape(text))
-    return norm(text)
-
-
-def norm(text):
-    """Compare text regardless of ligatures, quotes and line breaks."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u00ad", "")
-    for a, b in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
-        text = text.replace(a, b)
-    return " ".join(text.split())
-
-
-def squash(text):
-    return "".join(norm(text).split())
-
-
 def collapsed_block_sentences(md_file):
     """The first sentence of each `???` (collapsed) block of a page."""
     lines = (ROOT / "docs" / md_file).read_text(encoding="utf-8").splitlines()
@@ -96,14 +56,6 @@ def collapsed_block_sentences(md_file):
 
 
 # --- reading PDFs -----------------------------------------------------------------
-
-def page_texts(pdf, layout=False):
-    """The text of each page, as pdftotext reads it."""
-    out = subprocess.run(["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    pages = out.split("\f")
-    return pages[:-1] if pages and not pages[-1].strip() else pages
-
 
 def outline_entries(reader):
     """[(depth, title, page number from 1)] in document order."""
@@ -168,13 +120,6 @@ def without_dates(data):
 
 # --- fixtures ---------------------------------------------------------------------
 
-def built_pdf(site, key):
-    """The PDF named by extra.pdf.<key> (file, handout, large_print) in the built site."""
-    path = site / config()["extra"]["pdf"][key]
-    assert path.is_file(), f"{path.name} was not written by the build (extra.pdf.{key} in mkdocs.yml)"
-    return path
-
-
 @pytest.fixture(scope="module")
 def guide(site):
     return built_pdf(site, "file")
@@ -236,7 +181,7 @@ def print_from_browser(open_page, url, paper=LETTER):
 # --- the whole guide -------------------------------------------------------------
 
 def test_page_count_is_sensible(reader):
-    chapters = len(nav_files())
+    chapters = len(guide_config.chapters())
     # Cover, contents and a new page for every chapter; no runaway layout.
     assert chapters + 2 <= len(reader.pages) <= 150, len(reader.pages)
 
@@ -248,7 +193,7 @@ def test_cover_page(texts):
     assert norm(cfg["extra"]["disclaimer"]) in cover, "the disclaimer is not on the cover"
     assert norm(cfg["site_description"]) in cover, "the subtitle is not on the cover"
     newest = max(as_date(frontmatter.read(ROOT / "docs" / f)["last_reviewed"])
-                 for f in nav_files())
+                 for f in guide_config.chapters())
     edition = f"{newest.day} {newest:%B %Y}"
     assert f"Edition: {edition}" in cover, f"edition date {edition} (newest last_reviewed) not on the cover"
     # No institution is configured, so none is named.
@@ -292,6 +237,10 @@ def test_cover_names_the_institution_and_a_set_edition(tmp_path):
     assert "Edition: 14 February 2031" in text
     # The hospital's 24-hour line is printed into "My care team".
     assert "My 24-hour line: 0100 000 0099" in text
+    # With an address, the build writes a sitemap of the pages (without
+    # one it writes none: overrides/hooks/lean_site.py).
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://guide.example.org/nsclc/faq.html</loc>" in sitemap, sitemap[:300]
 
 
 def test_outline_has_every_chapter_and_section(reader, print_page_headings):
@@ -301,7 +250,7 @@ def test_outline_has_every_chapter_and_section(reader, print_page_headings):
         assert text in titles, f"no bookmark for {'chapter' if level == 1 else 'section'} '{text}'"
     # Chapters are top-level bookmarks, numbered, in the order of the nav.
     top = [t for depth, t, _ in entries if depth == 0]
-    chapters = [chapter_title(f) for f in nav_files()]
+    chapters = [chapter_title(f) for f in guide_config.chapters()]
     assert [t for t in top if t in chapters] == chapters
 
 
@@ -310,7 +259,7 @@ def test_chapters_numbered_in_nav_order(reader, texts):
     (when the page before would be mostly empty) follows on it."""
     entries = {t: page for depth, t, page in outline_entries(reader) if depth == 0}
     last = 0
-    for md in nav_files():
+    for md in guide_config.chapters():
         title = chapter_title(md)
         page = entries.get(title)
         assert page, f"no bookmark for '{title}'"
@@ -321,10 +270,10 @@ def test_chapters_numbered_in_nav_order(reader, texts):
 
 def test_contents_list_has_page_numbers_that_match(reader, guide):
     entries = {t: page for depth, t, page in outline_entries(reader) if depth == 0}
-    first_chapter = entries[chapter_title(nav_files()[0])]
+    first_chapter = entries[chapter_title(guide_config.chapters()[0])]
     contents = norm(" ".join(page_texts(guide, layout=True)[1:first_chapter - 1]))
     assert contents.startswith(print_site_options().get("toc_title", "Contents"))
-    for md in nav_files():
+    for md in guide_config.chapters():
         title = chapter_title(md)
         m = re.search(re.escape(title) + r" (\d+)\b", contents)
         assert m, f"'{title}' is not in the contents list with a page number"
@@ -477,9 +426,12 @@ def test_handout_is_short_and_complete(handout):
         assert q in text, f"question missing from the handout: {q}"
     assert text.count("My notes") == md.count("{ .notes }")
     # The disclaimer and the sources: one footer line on every page.
-    footer = norm(config()["extra"]["pdf"]["handout_footer"])
+    extra_pdf = config()["extra"]["pdf"]
+    footer = norm(extra_pdf["handout_footer"])
+    sources = norm(extra_pdf["handout_sources"].format(chapter=guide_config.chapters().index(handout_page) + 1))
+    assert re.search(r"chapter \d+", sources), f"extra.pdf.handout_sources names no chapter: {sources!r}"
     for i, page in enumerate(texts, start=1):
-        assert footer in norm(page) and "Question sources: chapter" in norm(page), \
+        assert footer in norm(page) and sources in norm(page), \
             f"{handout.name} page {i}: no footer line (the disclaimer, and where the questions' sources are)"
     for chrome in CHROME + ["Next:"]:
         assert chrome not in text

@@ -21,12 +21,10 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 
-from conftest import ROOT
+from conftest import ROOT, built_pdf, chapter_title, norm, page_texts
 from guidekit import config as guide_config
+from guidekit import treatments, urgent_care
 from guidekit.data import read_yaml
-from test_pdf import built_pdf, chapter_title, nav_files, norm, page_texts
-from test_treatments import DATA as TREATMENTS
-from test_urgent_care import note_text
 
 MM = 72 / 25.4
 EXTRA = guide_config.load()["extra"]["pdf"]
@@ -107,7 +105,7 @@ def word_sizes(reader, pages):
 def chapter_pages(reader):
     """{numbered chapter title: first page} from the top-level bookmarks
     (the cover's and the contents' left out)."""
-    chapters = {chapter_title(md) for md in nav_files()}
+    chapters = {chapter_title(md) for md in guide_config.chapters()}
     found = {}
     for item in reader.outline:
         if not isinstance(item, list) and norm(item.title) in chapters:
@@ -142,7 +140,7 @@ def test_contents_is_one_page_of_numbered_chapters(guide, guide_texts):
     starts = chapter_pages(reader)
     contents = norm(page_texts(guide, layout=True)[1])
     assert contents.startswith("Contents"), f"{guide.name}: page 2 is not the contents list"
-    for md in nav_files():
+    for md in guide_config.chapters():
         title = chapter_title(md)
         m = re.search(re.escape(title) + r" (\d+)\b", contents)
         assert m, f"{guide.name}: page 2 lacks '{title}' with its page number (one page of chapters)"
@@ -158,7 +156,7 @@ def test_contents_is_one_page_of_numbered_chapters(guide, guide_texts):
 
 def test_chapter_numbers_match_the_menu_and_the_pages(site):
     """The menu, each page's H1 and the PDF number the chapters alike."""
-    for number, md in enumerate(nav_files(), start=1):
+    for number, md in enumerate(guide_config.chapters(), start=1):
         page = (site / guide_config.html_name(md)).read_text(encoding="utf-8")
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
         assert re.sub(r"<[^>]+>", "", h1).strip().startswith(f"{number}. "), \
@@ -179,7 +177,7 @@ def test_running_footer_names_the_chapter(guide, guide_texts):
     starts = chapter_pages(reader)
     menu = menu_titles()
     total = len(reader.pages)
-    chapters = [(chapter_title(md), f"{n}. {menu[md]}") for n, md in enumerate(nav_files(), start=1)]
+    chapters = [(chapter_title(md), f"{n}. {menu[md]}") for n, md in enumerate(guide_config.chapters(), start=1)]
     bounds = [starts[t] for t, _ in chapters] + [total + 1]
     for (title, label), start, end in zip(chapters, bounds, bounds[1:]):
         for page in range(start, max(end, start + 1)):
@@ -194,11 +192,10 @@ def test_contents_pages_footer_says_contents_on_one_line(guide, large):
     did not fit one line in large print)."""
     for pdf in (guide, large):
         reader = PdfReader(str(pdf))
-        first = chapter_pages(reader)[chapter_title(nav_files()[0])]
+        first = chapter_pages(reader)[chapter_title(guide_config.chapters()[0])]
         assert first > 2, f"{pdf.name}: no contents page before the first chapter"
         for page in range(2, first):
-            lines = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                                   capture_output=True, text=True, check=True).stdout.splitlines()
+            lines = page_texts(pdf, layout=True, first=page, last=page)[0].splitlines()
             footer = [ln for ln in lines if f"Page {page} of {len(reader.pages)}" in ln]
             assert footer, f"{pdf.name} page {page}: no 'Page {page} of' line"
             assert norm(footer[0]).startswith("Contents "), \
@@ -218,8 +215,7 @@ def test_no_line_starts_with_a_stop_or_comma(guide, large):
     """Punctuation stays on the line of the word (or "(see page N)") before
     it: a line of the printed guide never starts with '.', ',', ';' or ':'."""
     for pdf in (guide, large):
-        lines = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                               text=True, check=True).stdout.splitlines()
+        lines = "\n".join(page_texts(pdf, layout=True)).splitlines()
         bad = [ln.strip()[:60] for ln in lines if re.match(r"\s*[.,;:](\s|$)", ln)]
         assert not bad, f"{pdf.name}: lines start with punctuation: {bad[:5]}"
 
@@ -360,7 +356,7 @@ def test_large_print_cover_is_large_print_on_one_page(large):
 
 def test_large_print_has_every_chapter(large):
     starts = chapter_pages(PdfReader(str(large)))
-    missing = [chapter_title(md) for md in nav_files() if chapter_title(md) not in starts]
+    missing = [chapter_title(md) for md in guide_config.chapters() if chapter_title(md) not in starts]
     assert not missing, f"{large.name} lacks the chapters {missing}"
 
 
@@ -558,7 +554,7 @@ def test_pdf_links_show_pages_and_size(site):
 
 # --- the drug table on paper ------------------------------------------------------
 
-DRIVER_CHANGES = [d["change"] for d in TREATMENTS["drivers"]]
+DRIVER_CHANGES = [d["change"] for d in treatments.load(ROOT / "docs" / treatments.DATA)["drivers"]]
 # The table's head, as printed on each page it runs onto: its first line
 # (the column names may wrap), and the last word of its last line.
 TABLE_HEAD = re.compile(r"^\s*Driver(\s+change)?\s{2,}Type of\b")
@@ -598,7 +594,7 @@ def test_each_page_of_the_drug_table_starts_with_a_driver(site, key):
                      + "; ".join(bad) + " (docs/assets/stylesheets/guide.css, the drug table's print rules)")
 
 
-URGENT = read_yaml(ROOT / "docs" / "includes" / "urgent-care.yml", "the urgent-care card")
+URGENT = urgent_care.load(ROOT / "docs")
 
 
 @pytest.mark.parametrize("key", ["file", "large_print"])
@@ -613,7 +609,7 @@ def test_urgent_help_says_on_each_page_that_it_goes_on(site, key):
     # The box's first page: its first warning sign; then its advice, its
     # notes (the crisis line first) and its list of sources.
     sign = " ".join(URGENT["tiers"][0]["items"][0]["text"].split())
-    note = " ".join(note_text(URGENT["notes"][0]).split(":")[0].split())
+    note = " ".join(urgent_care.text_of(URGENT["notes"][0]).split(":")[0].split())
     first = next((i for i, t in enumerate(texts) if sign in t), None)
     sources = next((i for i, t in enumerate(texts) if "Where this advice comes from (checked" in t), None)
     assert first is not None and sources is not None, f"{EXTRA[key]}: the urgent help box was not found"

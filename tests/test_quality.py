@@ -23,8 +23,9 @@ import urllib.parse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import (ALL_PAGES, NAV_PAGES, PRINT_PAGE, ROOT, Tab, format_axe, need, run_axe,
+from conftest import (ALL_PAGES, NAV_PAGES, PRINT_PAGE, ROOT, Tab, format_axe, hook, need, run_axe,
                       screenshot, screenshot_dir)
+from guidekit import config as guide_config
 
 VNU_JAR = ROOT / "tests" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCHEMES = ["default", "slate"]  # Material's light and dark palettes
@@ -571,35 +572,25 @@ def test_page_weight_within_budget(site, chromium, capsys):
                       f"{page_weight.PRINT_BUDGET_KIB} KiB, gzip) on a first visit: {over}")
 
 
-def theme_fixes():
-    """overrides/hooks/theme_fixes.py, as MkDocs loads it (hooks: in mkdocs.yml)."""
-    from guidekit import config as guide_config
-
-    found = [mod for path, mod in guide_config.load()["hooks"].items()
-             if path.replace("\\", "/").endswith("/theme_fixes.py")]
-    assert len(found) == 1, "overrides/hooks/theme_fixes.py is not listed under hooks: in mkdocs.yml"
-    return found[0]
-
-
 def test_unused_theme_css_rules_are_dropped_and_used_ones_kept():
     """The page-weight fix for the theme's stylesheet drops a rule only when
     every selector needs a class the site never uses."""
-    fixes = theme_fixes()
+    lean = hook("lean_site")
     css = ('/*! licence */.a{color:red}.gone,.c .d{x:y}.gone>.a{z:1}'
            '@media screen{.gone{q:"}"}.a:not(.gone){q:r}}@media print{.gone{p:1}}'
            '@keyframes spin{0%{a:b}}:root{--v:1}.x:is(.gone,.a){w:1}[data-md-x]{u:1}')
-    out = fixes.unused_rules_dropped(css, lambda name: name in {"a", "c", "d", "x"})
+    out = lean.unused_rules_dropped(css, lambda name: name in {"a", "c", "d", "x"})
     assert out == ('/*! licence */.a{color:red}.c .d{x:y}@media screen{.a:not(.gone){q:r}}'
                    '@keyframes spin{0%{a:b}}:root{--v:1}.x:is(.gone,.a){w:1}[data-md-x]{u:1}'), out
-    assert fixes.unused_rules_dropped(css, lambda name: True) == css
+    assert lean.unused_rules_dropped(css, lambda name: True) == css
 
 
 def test_print_only_stylesheets_are_recognised():
-    fixes = theme_fixes()
-    assert fixes.print_only("/* c */ @page { margin: 1cm } @media print { a { b: c } }")
-    assert not fixes.print_only("@media print { a { b: c } } p { color: red }")
-    assert not fixes.print_only("@media print, screen { a { b: c } }")
-    assert not fixes.print_only('@import "x.css"; @media print { a { b: c } }')
+    lean = hook("lean_site")
+    assert lean.print_only("/* c */ @page { margin: 1cm } @media print { a { b: c } }")
+    assert not lean.print_only("@media print { a { b: c } } p { color: red }")
+    assert not lean.print_only("@media print, screen { a { b: c } }")
+    assert not lean.print_only('@import "x.css"; @media print { a { b: c } }')
 
 
 def test_theme_css_keeps_a_rule_for_every_class_the_site_uses(site):
@@ -608,22 +599,51 @@ def test_theme_css_keeps_a_rule_for_every_class_the_site_uses(site):
     links that one."""
     import material
 
-    fixes = theme_fixes()
+    lean = hook("lean_site")
     theme_css = pathlib.Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
-    original = next(p for p in theme_css.glob("main.*.min.css") if fixes.THEME_CSS.fullmatch(p.name))
+    original = next(p for p in theme_css.glob("main.*.min.css") if lean.THEME_CSS.fullmatch(p.name))
     built = [p for p in (site / "assets" / "stylesheets").glob("main.*.min.css")]
     assert len(built) == 1, f"expected one theme stylesheet in the site, found {[p.name for p in built]}"
     built = built[0]
     assert built.name != original.name and built.stat().st_size < original.stat().st_size, \
-        "the theme's stylesheet was not made smaller (overrides/hooks/theme_fixes.py, purge_theme_css)"
+        "the theme's stylesheet was not made smaller (overrides/hooks/lean_site.py, purge_theme_css)"
     classes = set()
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "stylesheets/main." not in html or f"stylesheets/{built.name}" in html, \
             f"{page.name} does not link the site's theme stylesheet {built.name}"
-        for groups in fixes.CLASS_ATTRIBUTE.findall(html):
+        for groups in lean.CLASS_ATTRIBUTE.findall(html):
             classes.update(" ".join(groups).split())
     styled = lambda css, name: re.search(r"\." + re.escape(name) + r"(?![\w-])", css)
     before, after = original.read_text(encoding="utf-8"), built.read_text(encoding="utf-8")
     lost = sorted(c for c in classes if styled(before, c) and not styled(after, c))
     assert not lost, f"classes the pages use lost every theme rule: {lost[:20]}"
+
+
+def test_the_site_carries_no_theme_file_that_nothing_loads(site):
+    """The search's language packs (an English-only search loads none), the
+    theme's default favicon (the guide names its own) and a sitemap that
+    lists no address (no site_url) are not in the published folder."""
+    lean = hook("lean_site")
+    assert lean.lunr_files(["en"]) == set()
+    leftover = sorted(p.relative_to(site).as_posix() for p in (site / "assets" / "javascripts" / "lunr").rglob("*")
+                      if p.is_file()) if (site / "assets" / "javascripts" / "lunr").exists() else []
+    assert not leftover, f"language packs an English search never loads: {leftover[:5]}"
+    assert not (site / lean.DEFAULT_FAVICON).exists(), f"{lean.DEFAULT_FAVICON} is in the site; no page links it"
+    assert not [p.name for p in site.glob("sitemap.xml*")], "an empty sitemap is in the site (no site_url)"
+    favicon = guide_config.load()["theme"]["favicon"]
+    assert (site / favicon).is_file() and f'href="{favicon}"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_languages_keep_the_files_their_worker_loads():
+    """What Material's search worker imports for each language setting
+    (src/templates/assets/javascripts/workers/search)."""
+    lean = hook("lean_site")
+    assert lean.lunr_files(["de"]) == {"min/lunr.de.min.js", "min/lunr.stemmer.support.min.js"}
+    assert lean.lunr_files(["en", "ja"]) == {"min/lunr.ja.min.js", "min/lunr.multi.min.js", "tinyseg.js",
+                                             "min/lunr.stemmer.support.min.js"}
+    assert "wordcut.js" in lean.lunr_files(["th"])
+    assert lean.unused_theme_file("assets/javascripts/lunr/min/lunr.de.min.js", ["en"], "assets/favicon.svg")
+    assert not lean.unused_theme_file("assets/javascripts/lunr/min/lunr.de.min.js", ["de"], "assets/favicon.svg")
+    assert not lean.unused_theme_file("assets/images/favicon.png", ["en"], "assets/images/favicon.png")
+    assert not lean.unused_theme_file("assets/javascripts/bundle.js", ["en"], "assets/favicon.svg")

@@ -159,10 +159,8 @@ def test_every_hook_event_has_an_explicit_priority(name):
     assert "priorit" in (mod.__doc__ or "").lower(), f"{path}: the docstring does not say why its priorities"
     events = [n for n in dir(mod) if n.startswith("on_")]
     assert events, f"{path}: no event"
-    for name in events:
-            if name.startswith("on_"):
-                assert hasattr(getattr(mod, name), "mkdocs_priority"), \
-                    f"{path}: {name} has no @event_priority"
+    for event in events:
+        assert hasattr(getattr(mod, event), "mkdocs_priority"), f"{path}: {event} has no @event_priority"
 
 
 def test_urgent_care_data_names_its_home_page(tmp_path):
@@ -308,6 +306,10 @@ def test_a_theme_fix_that_no_longer_matches_fails_the_build_by_name():
         toc.apply('<label class="md-nav__title changed" for="__toc">', "hosting.html")
     assert "theme fix '__toc label without its toggle'" in str(err.value)
     assert "hosting.html needs it" in str(err.value) and "partials/toc.html" in str(err.value)
+    # Every fix names its upstream issue, or says that none was found.
+    assert all(re.fullmatch(r"[\w.-]+/[\w.-]+#\d+.*", f.upstream) or f.upstream == fixes.NO_ISSUE
+               for f in fixes.FIXES), [(f.name, f.upstream) for f in fixes.FIXES]
+    assert "upstream: " in str(err.value)
     # A page that has the toggle does not need the fix.
     page = '<input id="__toc"><label class="md-nav__title" for="__toc">'
     assert toc.apply(page, "faq.html") == page

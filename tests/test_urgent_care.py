@@ -7,25 +7,18 @@ overrides/hooks/urgent_care.py into the card `.urgent-card` (pages with
 """
 import html
 import re
-import subprocess
 
 import pytest
 
-from conftest import NAV_MD, ROOT, build_with_overlay, load_axe, screenshot
+from conftest import NAV_MD, ROOT, build_with_overlay, built_pdf, load_axe, norm, page_texts, screenshot
 from guidekit import config as guide_config
-from guidekit import frontmatter
+from guidekit import frontmatter, urgent_care
 from guidekit.data import read_yaml
-from test_pdf import built_pdf, page_texts
 
 DOCS = ROOT / "docs"
-DATA = read_yaml(DOCS / "includes" / "urgent-care.yml", "the urgent-care card")
+DATA = urgent_care.load(DOCS)
 REGION_NUMBERS = {"us": "911", "uk": "999"}
 PHONE = (393, 852)  # a common phone viewport, CSS pixels
-
-
-def note_text(note):
-    """A note of the card: plain text, or text with its sources."""
-    return note if isinstance(note, str) else note["text"]
 
 
 def front_matter(md):
@@ -40,8 +33,9 @@ FULL = pages_with("full")
 POINTER = pages_with("pointer")
 
 
-def squash(text):
-    return " ".join(html.unescape(text).split())
+def as_read(markup):
+    """Text from the HTML as it reads: entities decoded, then norm."""
+    return norm(html.unescape(markup))
 
 
 def card_html(built, print_copy=False):
@@ -60,7 +54,7 @@ def card_text(built, sources=True, print_copy=False):
     if not sources:
         card = re.sub(r'<details class="urgent-card__sources">.*?</details>', " ", card, flags=re.S)
         card = re.sub(r'<sup class="urgent-card__refs">.*?</sup>', " ", card, flags=re.S)
-    return squash(re.sub(r"<[^>]+>", " ", card))
+    return as_read(re.sub(r"<[^>]+>", " ", card))
 
 
 def overlay_build(tmp_path, body):
@@ -119,7 +113,7 @@ def test_card_identical_wherever_it_appears(site):
     # Every item of the data is in it.
     for tier in DATA["tiers"]:
         for item in tier["items"]:
-            start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
+            start = norm(" ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4]))
             assert start in first, f"card item missing: {item['text']}"
 
 
@@ -140,7 +134,7 @@ def test_source_dates_read_as_sentences(site):
     dates = re.findall(r'<li id="urgent-care-source-\d+">.*?</a>\. (.*?)</li>', built, re.S)
     entries = [i for t in DATA["tiers"] for i in t["items"]] + [n for n in DATA["notes"] if isinstance(n, dict)]
     assert len(dates) == len(set(k for i in entries for k in i["sources"])), dates
-    lower = [d for d in dates if not re.match(r"[A-Z0-9]", squash(d))]
+    lower = [d for d in dates if not re.match(r"[A-Z0-9]", as_read(d))]
     assert not lower, f"source dates that start in lower case after a full stop: {lower}"
 
 
@@ -165,7 +159,7 @@ def test_handout_page_carries_a_print_copy_of_the_card(site):
     assert re.search(r'class="[^"]*\bguide-print-only\b[^"]*"><span class="guide-handout-fields__label">'
                      + write_in, card_html((site / "index.html").read_text(encoding="utf-8"))[0]), \
         "the card's line to write the 24-hour number on shows on screen (guide-print-only)"
-    assert squash(copy.split(note)[0]) == squash(card), "the handout's copy differs from the card"
+    assert as_read(copy.split(note)[0]) == as_read(card), "the handout's copy differs from the card"
     assert "urgent-card__refs" not in card_html(built, print_copy=True)[0]
     print_page = (site / guide_config.print_page()).read_text(encoding="utf-8")
     assert "urgent-card--print" not in print_page, "the whole guide prints the handout's copy too"
@@ -186,11 +180,11 @@ def test_handout_pdf_carries_the_warning_signs_on_a_sheet_of_its_own(site):
     # The front of that sheet alone says what to do: both lists, where to
     # write the 24-hour number, what to do if no one answers, and the crisis line.
     front = pages[first]
-    for words in ("My 24-hour number:", "If you cannot get through", note_text(DATA["notes"][0]).split(":")[0]):
+    for words in ("My 24-hour number:", "If you cannot get through", urgent_care.text_of(DATA["notes"][0]).split(":")[0]):
         assert words in front, f"not on the front of the urgent-care sheet (page {first + 1}): {words}"
     for tier in DATA["tiers"]:
         for item in tier["items"]:
-            start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
+            start = norm(" ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4]))
             assert start in front, f"not on the front of the urgent-care sheet (page {first + 1}): {item['text']}"
 
 
@@ -366,7 +360,7 @@ def test_institution_phone_is_inside_the_card(region_sites):
     assert tier.index("tel:01000000099") < tier.index("<li>"), "the 24-hour number comes after the signs"
     assert "0100\u00a0000\u00a00099" in tier, "the 24-hour number can break across lines"
     uk_missing = read_yaml(DOCS / "includes" / "regions.yml", "regions")["uk"]["line_missing"]
-    assert squash(uk_missing) not in squash(re.sub(r"<[^>]+>", " ", card))
+    assert as_read(uk_missing) not in as_read(re.sub(r"<[^>]+>", " ", card))
 
 
 def test_unknown_region_fails_clearly(tmp_path):
@@ -389,14 +383,12 @@ def test_card_prints_from_the_browser(server, open_page):
 
 
 def test_card_is_in_the_guide_pdf(site):
-    pdf = site / guide_config.load()["extra"]["pdf"]["file"]
-    text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                                   capture_output=True, text=True, check=True).stdout.split())
+    text = norm(" ".join(page_texts(built_pdf(site, "file"))))
     card = card_text((site / "index.html").read_text(encoding="utf-8"))
     # Its headings and its items, in the printed words.
     for tier in DATA["tiers"]:
         for item in tier["items"]:
-            start = " ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4])
+            start = norm(" ".join(re.sub(r"\{[^}]+\}", "", item["text"]).split()[:4]))
             assert start in text, f"not in the PDF: {item['text']}"
     assert card.split()[0] in text
 
@@ -408,9 +400,7 @@ def test_links_to_the_card_lead_to_the_printed_card_in_the_pdf(site):
     page = (site / guide_config.print_page()).read_text(encoding="utf-8")
     targets = set(re.findall(r'href="#([\w-]+-urgent-care)"', page))
     assert targets == {"index-urgent-care"}, f"links to cards that are not printed in full: {targets}"
-    pdf = site / guide_config.load()["extra"]["pdf"]["file"]
-    text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                                   capture_output=True, text=True, check=True).stdout.split())
+    text = norm(" ".join(page_texts(built_pdf(site, "file"))))
     assert "top of this page" not in text
     # Each link to the card from another chapter prints where the card is.
     printed = re.findall(r"(?:urgent help box(?: on Start here)?|and who to call) "

@@ -67,6 +67,7 @@ import pathlib
 import re
 
 from guidekit import PDF_FACTS_VARIABLE, dates, urgent_care
+from guidekit import config as guide_config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -289,15 +290,14 @@ def _pdf_facts(html_text, facts):
 @event_priority(-10)
 def on_nav(nav, config, files, **kwargs):
     """Number the chapters in nav order; the menu shows "N. Title" (see 6.)."""
-    from mkdocs_print_site_plugin.exclude import exclude
     from mkdocs_print_site_plugin.urls import get_page_key
 
     _numbers.clear()
     _sections.clear()
     # Only the pages the print page holds are chapters (an interactive page
     # left out of print has no number, so the PDF's numbers have no gaps).
-    left_out = list(config.plugins["print-site"].config.get("exclude") or [])
-    printed = [page for page in nav.pages if not exclude(page.file.src_path, left_out)]
+    held = set(guide_config.printed([page.file.src_path for page in nav.pages], config))
+    printed = [page for page in nav.pages if page.file.src_path in held]
     for number, page in enumerate(printed, start=1):
         title = page.title
         _numbers[page.file.src_uri] = number

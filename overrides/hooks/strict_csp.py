@@ -15,7 +15,8 @@ Priority -100 on on_post_page and on_post_template: after every other hook's
 edits of the page, so nothing inline is added after the move. The print
 page is written by the print-site plugin in its on_post_build: on_post_build
 (priority -90) moves its inline parts once overrides/hooks/print_page.py
-(-10), theme_fixes.py and abbreviations.py (-20) are done with it.
+(-10), theme_fixes.py and abbreviations.py (-20) and lean_site.py (-30) are
+done with it.
 """
 import hashlib
 import pathlib

@@ -1,28 +1,23 @@
 """Theme fixes: small, named edits of the HTML Material for MkDocs writes.
 
-Each fix says which theme line (or upstream issue) it works around. When a
-fix's pattern matches nothing in a whole build, the theme has changed under
-it: the build stops and names the fix, so a theme update cannot quietly undo
-it. (Then check the theme's new HTML: drop the fix if the theme now does the
+Each fix says which theme line it works around, and the upstream issue
+about it (or that we found none). When a fix's pattern matches nothing in a
+whole build, the theme has changed under it: the build stops and names the
+fix, so a theme update cannot quietly undo it. (Then check the theme's new HTML: drop the fix if the theme now does the
 right thing, or update its pattern.)
 
 Theme lines are those of Material 9.8.1 (requirements.txt), in
 https://github.com/squidfunk/mkdocs-material/tree/9.8.1/src/templates.
 
-Page weight and render-blocking (issue 16): print-only stylesheets are
-linked with media="print", the print-site plugin's script only on the print
-page, and the theme's stylesheet loses the rules no page can use (see
-purge_theme_css).
+What the site carries beyond that (print-only stylesheets, the theme's
+unused CSS and files) is overrides/hooks/lean_site.py.
 
 Priority -50 on on_post_page and on_post_template (the 404 page): after the
 guide's own hooks have built the page, before overrides/hooks/strict_csp.py
 (-100) moves inline scripts. on_post_build (-20) fixes the print page, which
 the print-site plugin writes in its own on_post_build and
-overrides/hooks/print_page.py (-10) has prepared, then trims the theme's
-stylesheet, before overrides/hooks/strict_csp.py (-90) and
-overrides/hooks/server_files.py (-100) list the site's files.
+overrides/hooks/print_page.py (-10) has prepared.
 """
-import hashlib
 import pathlib
 import re
 
@@ -30,6 +25,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 THEME = "https://github.com/squidfunk/mkdocs-material/blob/9.8.1/src/templates/"
+# For a fix whose problem has no upstream issue or discussion that we found.
+NO_ISSUE = "no upstream issue found (searched 2026-11-25)"
 
 
 class Fix:
@@ -38,8 +35,8 @@ class Fix:
     made there only, and must match there. Without it, the fix is made on
     every page and must match somewhere in the build."""
 
-    def __init__(self, name, reference, pattern, replacement, needed=None):
-        self.name, self.reference = name, reference
+    def __init__(self, name, reference, pattern, replacement, needed=None, upstream=NO_ISSUE):
+        self.name, self.reference, self.upstream = name, reference, upstream
         self.pattern = re.compile(pattern, re.S)
         self.replacement = replacement
         self.needed = needed
@@ -57,8 +54,8 @@ class Fix:
     def error(self, what):
         return PluginError(
             f"theme fix '{self.name}' (overrides/hooks/theme_fixes.py, working around "
-            f"{self.reference}): {what}. The theme's HTML has changed: check whether it now does "
-            "this itself (then remove the fix) or update the fix's pattern.")
+            f"{self.reference}; upstream: {self.upstream}): {what}. The theme's HTML has changed: "
+            "check whether it now does this itself (then remove the fix) or update the fix's pattern.")
 
 
 def _button(name, title=None, visible=False):
@@ -72,11 +69,14 @@ def _button(name, title=None, visible=False):
     return rf'\1 title="{title or name}"><span class="guide-sr-only">{name}</span>\2</label>'
 
 
+HEADER_LABELS = "squidfunk/mkdocs-material#4006 (the labels stay: they work without JavaScript)"
+
 FIXES = [
     # The toggles carry autocomplete="off", which HTML does not allow on a
     # checkbox (Nu Html Checker error).
-    Fix("autocomplete on toggles", "squidfunk/mkdocs-material#1513 (" + THEME + "base.html)",
-        r'(<input class="md-toggle"[^>]*?) autocomplete="off"', r"\1"),
+    Fix("autocomplete on toggles", THEME + "base.html",
+        r'(<input class="md-toggle"[^>]*?) autocomplete="off"', r"\1",
+        upstream="squidfunk/mkdocs-material#1513"),
     # The contents title is a <label for="__toc"> (partials/toc.html), but the
     # __toc toggle exists only on pages in the nav (partials/nav-item.html):
     # elsewhere (the hosting guide, the print page) it points at nothing.
@@ -87,25 +87,30 @@ FIXES = [
     # not controls: screen readers skip them.
     Fix("task-list boxes", "pymdownx.tasklist (<input type=\"checkbox\" disabled/>)",
         r'<input type="checkbox" disabled\s*/?>', '<input type="checkbox" disabled aria-hidden="true">',
-        needed=lambda html: 'class="task-list-item' in html),
+        needed=lambda html: 'class="task-list-item' in html,
+        upstream="facelessuser/pymdown-extensions#1109 (declined: the boxes are not real inputs)"),
     # Header buttons are <label for=...> around an icon with no text
-    # (partials/header.html, partials/search.html; upstream discussion in
-    # squidfunk/mkdocs-material#659): give each a name. The menu button's
+    # (partials/header.html, partials/search.html; upstream: #4006, where
+    # the labels are kept so the buttons work without JavaScript, and
+    # #659): give each a name. The menu button's
     # is shown beside its icon; docs/assets/javascripts/header-buttons.js
     # makes them reachable and usable by keyboard.
     Fix("name of the menu button", THEME + "partials/header.html (label for=\"__drawer\")",
         r'(<label class="md-header__button md-icon" for="__drawer")>(.*?)</label>',
-        _button("Menu", "Open the list of pages", visible=True)),
+        _button("Menu", "Open the list of pages", visible=True), upstream=HEADER_LABELS),
     Fix("name of the search button", THEME + "partials/header.html (label for=\"__search\")",
-        r'(<label class="md-header__button md-icon" for="__search")>(.*?)</label>', _button("Search")),
+        r'(<label class="md-header__button md-icon" for="__search")>(.*?)</label>', _button("Search"),
+        upstream=HEADER_LABELS),
     Fix("name of the close-search button", THEME + "partials/search.html (md-search__icon label)",
-        r'(<label class="md-search__icon md-icon" for="__search")>(.*?)</label>', _button("Close search")),
+        r'(<label class="md-search__icon md-icon" for="__search")>(.*?)</label>', _button("Close search"),
+        upstream="squidfunk/mkdocs-material#6434"),
     # The search dialog has role="dialog" and no name (Lighthouse:
     # "ARIA dialog elements do not have accessible names";
     # squidfunk/mkdocs-material#6433).
     Fix("name of the search dialog", THEME + "partials/search.html (div.md-search role=dialog)",
         r'<div class="md-search" data-md-component="search" role="dialog">',
-        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'),
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
+        upstream="squidfunk/mkdocs-material#6433"),
 ]
 
 # The logo image (partials/logo.html, shown in the header and at the top of
@@ -136,227 +141,16 @@ def logo_size(config):
     return None
 
 
-# Render-blocking (issue 16): a stylesheet the screen never uses is fetched
-# without holding the first paint when its <link> says media="print".
-# - The guide's own stylesheets (extra_css) whose every rule is @media print
-#   or @page (print_only() reads them at the start of each build);
-# - the print-site plugin's two stylesheets on every page but the print page:
-#   their screen rules are all for #print-site-page, which only the print page
-#   has, and in print they still hide .print-site-plugin-ignore.
-# The plugin's script (js/print-site.js) only defines functions that the
-# print page's own script calls: other pages do not load it.
-PRINT_SITE_CSS = ("css/print-site.css", "css/print-site-material.css")
-PRINT_SITE_JS = re.compile(r'\s*<script src="(?:\.{1,2}/)*js/print-site\.js"></script>')
-_print_css = {"paths": (), "matched": 0}
-
-
-def print_only(css):
-    """True when every top-level rule of the stylesheet's text is an
-    @media print block or an @page rule."""
-    text = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    depth, start, preludes = 0, 0, []
-    for i, ch in enumerate(text):
-        if ch == "{":
-            if depth == 0:
-                preludes.append(text[start:i].strip())
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                start = i + 1
-        elif ch == ";" and depth == 0:  # @import, @charset: not print-only
-            return False
-    if text[start:].strip():
-        return False
-    return bool(preludes) and all(re.match(r"@page\b|@media\s+print\b(?!\s*,)", p, re.I) for p in preludes)
-
-
-def _print_css_paths(config):
-    found = []
-    for path in config.extra_css:
-        source = pathlib.Path(config.docs_dir) / str(path)
-        if source.suffix == ".css" and source.is_file() and print_only(source.read_text(encoding="utf-8")):
-            found.append(str(path))
-    return tuple(found)
-
-
-def screen_free(html, where, config):
-    """Print-only stylesheets as media="print"; the print-site script only on
-    the print page."""
-    if where == _print_css.get("print_page"):
-        return html
-    paths = _print_css["paths"] + PRINT_SITE_CSS
-    pattern = r'(<link rel="stylesheet" href="(?:\.{1,2}/)*(?:%s)")>' % "|".join(re.escape(p) for p in paths)
-    html, count = re.subn(pattern, r'\1 media="print">', html)
-    _print_css["matched"] += count
-    return PRINT_SITE_JS.sub("", html)
-
-
-# The theme's stylesheet (assets/stylesheets/main.*.min.css, 134 KiB, 22 KiB
-# gzip) is render-blocking on every page, and most of it styles features
-# the guide does not use (Lighthouse: about 16 KiB gzip unused on a page).
-# After the build, rules whose selectors need a class that appears nowhere
-# in the built site are dropped: "appears" means the class name is a word of
-# a class attribute in some HTML file, or any word of some JavaScript file
-# of the site (the theme's bundle and worker included, so classes its
-# scripts add stay; a word ending in - or _ keeps every class it begins, for
-# names the bundle assembles). Only classes
-# outside parentheses decide (:not(), :is(), :where(), :has() never drop a
-# rule); at-rules other than @media, @supports, @layer and @container are
-# kept whole. The smaller file gets a new fingerprinted name (the server
-# files keep fingerprinted files a year), and every page links it.
-THEME_CSS = re.compile(r"main\.[0-9a-f]{8}\.min\.css")
-WORD = re.compile(r"[A-Za-z0-9_-]+")
-CLASS_ATTRIBUTE = re.compile(r"""\sclass=(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-GROUPING = ("@media", "@supports", "@layer", "@container")
-
-
-def _css_items(css):
-    """Split CSS text into its top-level items: (prelude, body) for a block,
-    (text, None) for a statement, comment or whitespace. Strings and
-    comments are skipped over, so braces inside them do not count."""
-    items, i, start, n = [], 0, 0, len(css)
-    depth, open_at = 0, None
-    while i < n:
-        ch = css[i]
-        if ch in "\"'":
-            j = i + 1
-            while j < n and css[j] != ch:
-                j += 2 if css[j] == "\\" else 1
-            i = j + 1
-            continue
-        if css.startswith("/*", i):
-            end = css.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            if depth == 0 and not css[start:i].strip():
-                items.append((css[start:end], None))
-                start = end
-            i = end
-            continue
-        if ch == "{":
-            if depth == 0:
-                open_at = i
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                items.append((css[start:open_at], css[open_at + 1:i]))
-                start = i + 1
-        elif ch == ";" and depth == 0:
-            items.append((css[start:i + 1], None))
-            start = i + 1
-        i += 1
-    if css[start:].strip():
-        items.append((css[start:], None))
-    return items
-
-
-def _split_selectors(prelude):
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(prelude):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(prelude[start:i])
-            start = i + 1
-    parts.append(prelude[start:])
-    return parts
-
-
-def _outside_parentheses(selector):
-    out, depth = [], 0
-    for ch in selector:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
-
-
-def unused_rules_dropped(css, alive):
-    """css without the rules whose every selector needs a class for which
-    alive(name) is False."""
-    out = []
-    for prelude, body in _css_items(css):
-        if body is None:
-            out.append(prelude)
-            continue
-        head = prelude.strip()
-        if head.startswith("@"):
-            if head.lower().startswith(GROUPING):
-                inner = unused_rules_dropped(body, alive)
-                if inner.strip():
-                    out.append(f"{prelude}{{{inner}}}")
-            else:
-                out.append(f"{prelude}{{{body}}}")
-            continue
-        keep = [sel for sel in _split_selectors(prelude)
-                if "\\" in sel or all(alive(c) for c in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", _outside_parentheses(sel)))]
-        if keep:
-            out.append(f"{','.join(keep)}{{{body}}}")
-    return "".join(out)
-
-
-def purge_theme_css(site):
-    """Replace the theme's stylesheet with one without the rules the site
-    cannot use, under a new fingerprinted name; returns (old, new) names."""
-    folder = site / "assets" / "stylesheets"
-    found = [p for p in folder.glob("main.*.min.css") if THEME_CSS.fullmatch(p.name)]
-    if len(found) != 1:
-        raise PluginError(
-            "theme fix 'unused theme CSS' (overrides/hooks/theme_fixes.py, working around "
-            f"{THEME}base.html, which links assets/stylesheets/main.*.min.css): expected one such "
-            f"file in {folder}, found {len(found)}. Update the fix's pattern.")
-    words = set()
-    for path in site.rglob("*"):
-        if path.suffix == ".html" and path.is_file():
-            for groups in CLASS_ATTRIBUTE.findall(path.read_text(encoding="utf-8", errors="replace")):
-                words.update(WORD.findall(" ".join(groups)))
-        elif path.suffix == ".js" and path.is_file():
-            words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
-    prefixes = tuple(w for w in words if len(w) > 3 and w.endswith(("-", "_")))
-
-    def alive(name):
-        return name in words or name.startswith(prefixes)
-
-    old = found[0]
-    css = unused_rules_dropped(old.read_text(encoding="utf-8"), alive)
-    css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)  # the map is the old file's
-    new = folder / f"main.{hashlib.sha256(css.encode()).hexdigest()[:8]}.min.css"
-    old.unlink()
-    new.write_text(css, encoding="utf-8")
-    for extra in (old.with_name(old.name + ".map"),):
-        if extra.exists():
-            extra.unlink()
-    linked = 0
-    for page in site.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        if old.name in html:
-            page.write_text(html.replace(f"assets/stylesheets/{old.name}",
-                                         f"assets/stylesheets/{new.name}"), encoding="utf-8")
-            linked += 1
-    if not linked:
-        raise PluginError(
-            "theme fix 'unused theme CSS' (overrides/hooks/theme_fixes.py): no page links "
-            f"assets/stylesheets/{old.name}. The theme's HTML has changed: update the fix.")
-    return old.name, new.name
-
-
 def fix(html, where, config):
     for f in FIXES:
         html = f.apply(html, where)
-    html = screen_free(html, where, config)
     size = _logo.get("size")
     links = len(LOGO_LINK.findall(html))
     if size and links:
         html, count = LOGO.subn(rf'\1 width="{size[0]}" height="{size[1]}"\2', html)
         if count != links:
             raise PluginError(f"theme fix 'size of the logo' (overrides/hooks/theme_fixes.py, "
-                              f"working around {LOGO_REFERENCE}): {where} has {links} logo links "
+                              f"working around {LOGO_REFERENCE}; upstream: {NO_ISSUE}): {where} has {links} logo links "
                               f"but the pattern found an <img> in {count}. Update the fix's pattern.")
     return html
 
@@ -367,8 +161,6 @@ def on_pre_build(config, **kwargs):
         f.matched = 0
     _logo.clear()
     _logo["size"] = logo_size(config)
-    _print_css.update(paths=_print_css_paths(config), matched=0,
-                      print_page=config.plugins["print-site"].config["print_page_basename"] + ".html")
 
 
 @event_priority(-50)
@@ -389,10 +181,3 @@ def on_post_build(config, **kwargs):
     for f in FIXES:
         if not f.needed and not f.matched:
             raise f.error("its pattern matched nothing in the whole build")
-    purge_theme_css(pathlib.Path(config.site_dir))
-    if not _print_css["matched"]:
-        raise PluginError(
-            "theme fix 'print-only stylesheets' (overrides/hooks/theme_fixes.py, working around "
-            f"{THEME}base.html, which links every extra_css file for all media): no <link> of "
-            f"{', '.join(_print_css['paths'] + PRINT_SITE_CSS)} was found in the whole build. "
-            "Update the fix's pattern.")

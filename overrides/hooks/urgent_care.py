@@ -28,7 +28,7 @@ page, so the whole-guide PDF does not print the card twice.
 import re
 
 from guidekit import dates
-from guidekit.urgent_care import ANCHOR, load
+from guidekit.urgent_care import ANCHOR, load, text_of
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -58,15 +58,14 @@ def card_context(config):
         """An item or a note: its text in the region's words and the numbers
         of its sources (sources_<region> replaces sources), numbered in order
         of first use. A note may be plain text, with no sources."""
-        if isinstance(item, str):
-            return {"text": item.format(**region), "refs": []}
         refs = []
-        for key in item.get(f"sources_{config.extra['region']}") or item["sources"]:
+        cites = [] if isinstance(item, str) else item.get(f"sources_{config.extra['region']}") or item["sources"]
+        for key in cites:
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
                 cited.append(dict(data["sources"][key], number=numbers[key]))
             refs.append(numbers[key])
-        return {"text": item["text"].format(**region), "refs": refs}
+        return {"text": text_of(item).format(**region), "refs": refs}
 
     tiers = []
     for tier in data["tiers"]:

@@ -53,6 +53,21 @@ def print_page(config_file=DEFAULT):
     return cfg.plugins["print-site"].config.get("print_page_basename") + ".html"
 
 
+def printed(md_files, cfg):
+    """Of md_files (nav order), the pages the print page holds: those not in
+    the print-site plugin's exclude. These are the chapters, numbered from 1
+    in this order on screen, in print and in the PDFs."""
+    from mkdocs_print_site_plugin.exclude import exclude
+
+    left_out = list(cfg.plugins["print-site"].config.get("exclude") or [])
+    return [md for md in md_files if not exclude(md, left_out)]
+
+
+def chapters(config_file=DEFAULT):
+    """The chapters' Markdown files, in order (see printed)."""
+    return printed(nav_pages(config_file), load(config_file))
+
+
 def not_in_nav_pages(config_file=DEFAULT):
     """Published pages deliberately left out of the nav (the hosting guide)."""
     cfg = load(config_file)

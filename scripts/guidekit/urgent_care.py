@@ -13,6 +13,12 @@ DATA = "includes/urgent-care.yml"  # under the docs folder
 ANCHOR = "urgent-care"              # the card's id on its home page
 
 
+def text_of(entry):
+    """An item's or a note's words, placeholders unfilled (a note may be
+    plain text, with no sources)."""
+    return entry if isinstance(entry, str) else entry["text"]
+
+
 def load(docs_dir):
     """The checked data; a PluginError naming the file and every problem.
     Its `home` is the page that carries the whole card, which pointers on
