@@ -333,7 +333,7 @@ def _cannot_write(err, folder):
 
 def _mkdocs(config_file, folder, facts=None):
     """mkdocs build --strict into folder; facts: the PDFs' pages and sizes
-    for the links (overrides/hooks/print_page.py reads $GUIDE_PDF_FACTS)."""
+    for the links (overrides/hooks/pdf_links.py reads $GUIDE_PDF_FACTS)."""
     # No --quiet: it hides warnings from MkDocs' count, and --strict then
     # lets a broken link through.
     from guidekit import config
@@ -378,7 +378,7 @@ def build(config_file, site_dir, paper="a4", pdf=True, settings=None):
             # The PDF links show each file's pages and size, known only once
             # the PDFs exist: build, print the PDFs, keep them aside, and
             # build the site again with their figures ($GUIDE_PDF_FACTS, read
-            # by overrides/hooks/print_page.py). The PDFs never depend on the
+            # by overrides/hooks/pdf_links.py). The PDFs never depend on the
             # figures (the links are not printed), so they stay valid.
             _mkdocs(config_file, work)
             report["site_seconds"] = round(time.monotonic() - started, 2)

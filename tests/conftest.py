@@ -130,6 +130,41 @@ def site(tmp_path_factory):
     return out
 
 
+# --- the last good site (tests of a build that fails or is stopped) ----------------
+
+MARKER = "PREVIOUS GOOD SITE 7f3a9c"
+
+
+def make_previous_site(site):
+    """A stand-in for the last good site: the files by which scripts/build.py
+    recognises a site it made (build.SITE_SIGNATURE), index.html saying
+    MARKER, and marker.txt."""
+    import build
+
+    site.mkdir(parents=True)
+    for name in build.SITE_SIGNATURE:
+        if "." in name:
+            (site / name).write_text("<p>stand-in</p>\n", encoding="utf-8")
+        else:
+            (site / name).mkdir()
+    (site / "index.html").write_text(f"<p>{MARKER}</p>\n", encoding="utf-8")
+    (site / "marker.txt").write_text(MARKER, encoding="utf-8")
+    return site
+
+
+def assert_previous_site_untouched(site):
+    import build
+
+    assert (site / "index.html").read_text(encoding="utf-8") == f"<p>{MARKER}</p>\n"
+    assert (site / "marker.txt").read_text(encoding="utf-8") == MARKER
+    assert sorted(p.name for p in site.iterdir()) == sorted({*build.SITE_SIGNATURE, "marker.txt"})
+
+
+def leftovers(site):
+    """Temporary build folders the build script left beside the site."""
+    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}."))
+
+
 # --- reading text back (HTML, Markdown, PDF) --------------------------------------
 
 def norm(text):

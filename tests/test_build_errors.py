@@ -13,32 +13,8 @@ import re
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT, assert_previous_site_untouched, leftovers, make_previous_site, run_build
 from guidekit import frontmatter
-
-MARKER = "PREVIOUS GOOD SITE 7f3a9c"
-
-
-SITE_FILES = ["404.html", "assets", "content-security-policy.txt", "index.html", "marker.txt"]
-
-
-def make_previous_site(site):
-    """A stand-in for the last good site: what the build recognises as a
-    site it made (index.html, 404.html, assets/, the policy file)."""
-    site.mkdir(parents=True)
-    (site / "index.html").write_text(f"<p>{MARKER}</p>\n", encoding="utf-8")
-    (site / "marker.txt").write_text(MARKER, encoding="utf-8")
-    (site / "404.html").write_text("<p>Not found</p>\n", encoding="utf-8")
-    (site / "content-security-policy.txt").write_text("default-src 'self'\n", encoding="utf-8")
-    (site / "assets").mkdir()
-    return site
-
-
-def assert_previous_site_untouched(site):
-    assert (site / "index.html").read_text(encoding="utf-8") == f"<p>{MARKER}</p>\n"
-    assert (site / "marker.txt").read_text(encoding="utf-8") == MARKER
-    assert sorted(p.name for p in site.iterdir()) == SITE_FILES
-
 
 @pytest.fixture
 def previous_site(tmp_path):
@@ -157,11 +133,6 @@ CASES = [
     ("event-handler-in-page", handler_in_page, "docs/faq.md",
      ["inline event handler", "onmouseover", "Remove it"]),
 ]
-
-
-def leftovers(site):
-    """Temporary build folders the build script left beside the site."""
-    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}."))
 
 
 @pytest.mark.parametrize("breaks, filename, fix_words",

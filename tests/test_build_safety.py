@@ -19,9 +19,8 @@ import time
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import MARKER, ROOT, assert_previous_site_untouched, leftovers, make_previous_site, run_build
 from guidekit import config as guide_config
-from test_build_errors import MARKER, assert_previous_site_untouched, leftovers, make_previous_site
 
 import bootstrap
 

@@ -24,8 +24,8 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import SUBPATH
-from test_treatments import DATA as TREATMENTS
+from conftest import ROOT, SUBPATH
+from guidekit import treatments
 
 START = "index.html"
 RESULTS_TIMEOUT_MS = 20_000
@@ -111,7 +111,7 @@ def test_a_drug_s_name_leads_to_the_drug_table_not_to_its_copy(open_page, server
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     mine = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("my-situation.html"))
     assert mine, "My situation is not in the search index"
-    drugs = sorted({drug["generic"] for driver in TREATMENTS["drivers"] for drug in driver["drugs"]})
+    drugs = sorted({drug["generic"] for driver in treatments.load(ROOT / "docs" / treatments.DATA)["drivers"] for drug in driver["drugs"]})
     copied = [d for d in drugs if re.search(rf"\b{re.escape(d)}\b", mine, re.I)]
     assert not copied, f"My situation's search entries still hold the drug table's drugs: {copied}"
     results = search(open_page, server, "osimertinib")

@@ -238,7 +238,7 @@ def test_a_long_page_without_key_points_fails_naming_it():
 def test_a_pdf_link_leads_to_the_file_its_mark_names():
     from mkdocs.exceptions import PluginError
 
-    hrefs = hook("print_page")._pdf_hrefs
+    hrefs = hook("pdf_links")._pdf_hrefs
     pdf = {"file": "guide.pdf", "handout": "our-handout.pdf"}
     link = '<a class="guide-pdf-link" data-guide-pdf="handout" href="old-name.pdf" download>Handout</a>'
     assert hrefs(link, pdf, "index.md") == link.replace("old-name.pdf", "our-handout.pdf")

@@ -41,16 +41,11 @@ the plugin (priority -10; plugins without a priority run at 0):
    which print.css hides; the handout page (extra.pdf.handout_page) gets a
    print-only block of fields to fill in (date, who I saw, next
    appointment, medicines, contact numbers).
-8. The PDF links (overrides/partials/page-info.html, and links in a page
-   marked data-guide-pdf="handout", "file" or "large_print") lead to the file
-   extra.pdf names, so an overlay that renames a PDF renames its links (a
-   mark that names no file fails the build); each shows the file's pages
-   and size. Those exist only after the PDF export, so scripts/build.py
-   builds the site, exports the PDFs, and builds the site again with
-   $GUIDE_PDF_FACTS (JSON: {file name: {"pages": N, "bytes": N}}); on_config
-   puts it in config.extra.pdf_facts. Without it the links show no figures.
 
-Priorities: on_config and on_nav at -10 (after the plugins, which read the
+The links to the PDFs, with their pages and sizes, are
+overrides/hooks/pdf_links.py.
+
+Priorities: on_nav at -10 (after the plugins, which read the
 nav first: the print-site plugin keeps the nav's items, not copies, so the
 numbered titles reach its print page too); on_page_content at 10, before
 the print-site plugin (0) keeps each page's HTML for the print page, so the
@@ -61,12 +56,10 @@ Each edit fails the build, naming it, when its pattern is no longer found
 (the plugin or the theme changed).
 """
 import html
-import json
-import os
 import pathlib
 import re
 
-from guidekit import PDF_FACTS_VARIABLE, dates, urgent_care
+from guidekit import dates, urgent_care
 from guidekit import config as guide_config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -225,69 +218,6 @@ def _name_chapter(m):
 
 
 @event_priority(-10)
-def on_config(config, **kwargs):
-    """The PDFs' pages and sizes, when scripts/build.py passes them (see 8.)."""
-    raw = os.environ.get(PDF_FACTS_VARIABLE, "").strip()
-    facts = {}
-    if raw:
-        try:
-            facts = json.loads(raw)
-        except ValueError as err:
-            raise PluginError(f"${PDF_FACTS_VARIABLE} is not JSON ({err}); scripts/build.py sets it: "
-                              "unset it to build without the PDFs' figures") from None
-    for name, fact in facts.items():
-        fact["label"] = facts_label(fact)
-    config.extra["pdf_facts"] = facts
-    return config
-
-
-def facts_label(fact):
-    """"PDF, 98 pages, 2.5 MB" (sizes in decimal units, as file managers show them)."""
-    size = int(fact.get("bytes", 0))
-    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
-    pages = int(fact.get("pages", 0))
-    return f"PDF, {pages} page{'s' if pages != 1 else ''}, {shown}"
-
-
-PDF_LINK = re.compile(r'(<a\b[^>]*\bhref="(?:[^"]*/)?([^"/]+\.pdf)"[^>]*>.*?</a>)(?!\s*<span class="guide-pdf-facts">)',
-                      re.S)
-
-
-PDF_MARKED = re.compile(r'<a\b[^>]*\bdata-guide-pdf="([^"]*)"[^>]*>')
-PDF_HREF = re.compile(r'\bhref="((?:[^"]*/)?)[^"/]*"')
-PDF_KEYS = ("file", "large_print", "handout")
-
-
-def _pdf_hrefs(html_text, pdf, src_uri):
-    """A link marked data-guide-pdf="KEY" leads to the file extra.pdf.KEY
-    names (see 8.)."""
-    def point(m):
-        key, name = m.group(1), pdf.get(m.group(1))
-        if key not in PDF_KEYS or not name:
-            raise PluginError(f'docs/{src_uri}: a link is marked data-guide-pdf="{key}", which names '
-                              f"no PDF of extra.pdf: use one of "
-                              f"{', '.join(k for k in PDF_KEYS if pdf.get(k))}")
-        tag, count = PDF_HREF.subn(lambda h: f'href="{h.group(1)}{html.escape(name, quote=True)}"', m.group(0), 1)
-        if not count:
-            raise PluginError(f'docs/{src_uri}: the link marked data-guide-pdf="{key}" has no href')
-        return tag
-    return PDF_MARKED.sub(point, html_text)
-
-
-def _pdf_facts(html_text, facts):
-    """After each link to one of the PDFs: its pages and size (see 8.)."""
-    def add(m):
-        fact = facts.get(m.group(2))
-        if not fact:
-            return m.group(0)
-        label = fact["label"]
-        if re.search(r"\bPDF\b", re.sub(r"<[^>]+>", "", m.group(1))):  # the link says PDF already
-            label = label.removeprefix("PDF, ")
-        return f'{m.group(1)} <span class="guide-pdf-facts">({html.escape(label)})</span>'
-    return PDF_LINK.sub(add, html_text)
-
-
-@event_priority(-10)
 def on_nav(nav, config, files, **kwargs):
     """Number the chapters in nav order; the menu shows "N. Title" (see 6.)."""
     from mkdocs_print_site_plugin.urls import get_page_key
@@ -369,9 +299,6 @@ def on_page_content(html_text, page, config, files, **kwargs):
     for anchor in _leave_out(config).get(page.file.src_uri, []):
         html_text = _hide_section(html_text, anchor, page.file.src_uri)
     pdf = config.extra.get("pdf") or {}
-    html_text = _pdf_hrefs(html_text, pdf, page.file.src_uri)
-    if config.extra.get("pdf_facts"):
-        html_text = _pdf_facts(html_text, config.extra["pdf_facts"])
     if page.file.src_uri == pdf.get("handout_page"):
         html_text = html_text.replace("</h1>", "</h1>" + handout_fields(config, page), 1)
     return html_text

@@ -19,7 +19,7 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 # scripts/build.py passes the PDFs' pages and sizes to the second site build
-# in this variable (JSON); overrides/hooks/print_page.py puts them on the links.
+# in this variable (JSON); overrides/hooks/pdf_links.py puts them on the links.
 PDF_FACTS_VARIABLE = "GUIDE_PDF_FACTS"
 
 
