@@ -18,9 +18,8 @@
 
 Priorities: on_config and on_page_markdown at 0 (checks, in the order of
 hooks: in mkdocs.yml). on_post_page at -40: on the finished page, before
-overrides/hooks/strict_csp.py (-100). The print page, written by the
-print-site plugin in on_post_build, gets the same treatment in on_post_build
-(-20), after overrides/hooks/print_page.py (-10).
+overrides/hooks/strict_csp.py (-100). The print page gets the same
+on_post_page from overrides/hooks/print_page.py.
 """
 import os
 import pathlib
@@ -137,9 +136,3 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_post_page(output, page, config, **kwargs):
     return first_occurrences_tabbable(output, page.meta.get("abbreviations") == "first")
 
-
-@event_priority(-20)
-def on_post_build(config, **kwargs):
-    name = config.plugins["print-site"].config["print_page_basename"] + ".html"
-    path = pathlib.Path(config.site_dir) / name
-    path.write_text(first_occurrences_tabbable(path.read_text(encoding="utf-8")), encoding="utf-8")

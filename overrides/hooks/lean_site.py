@@ -22,9 +22,10 @@ keep the sitemap from being rendered, which happens after every
 on_config); on_files at -50, after the plugins have added their files;
 -50 on on_post_page and on_post_template, with
 overrides/hooks/theme_fixes.py, before overrides/hooks/strict_csp.py
-(-100). on_post_build -30: after theme_fixes.py (-20) has fixed the print
-page, before overrides/hooks/strict_csp.py (-90) and
-overrides/hooks/server_files.py (-100) list the site's files.
+(-100); the print page gets the same on_post_page from
+overrides/hooks/print_page.py (-10 on on_post_build). on_post_build -30:
+after that, so every page's classes are final when unused CSS is dropped,
+and before overrides/hooks/server_files.py (-100) lists the site's files.
 """
 import hashlib
 import pathlib
@@ -326,11 +327,7 @@ def on_post_template(output, template_name, config, **kwargs):
 
 @event_priority(-30)
 def on_post_build(config, **kwargs):
-    site = pathlib.Path(config.site_dir)
-    name = _print_css["print_page"]
-    path = site / name
-    path.write_text(fix(path.read_text(encoding="utf-8"), name, config), encoding="utf-8")
-    purge_theme_css(site)
+    purge_theme_css(pathlib.Path(config.site_dir))
     if not _print_css["matched"]:
         raise PluginError(
             "lean site: 'print-only stylesheets' (overrides/hooks/lean_site.py, working around "

@@ -1,8 +1,12 @@
 """The print page (mkdocs-print-site-plugin): the whole guide on one page,
 which scripts/export_pdf.py prints as the PDF.
 
-The plugin writes it in its own on_post_build, so it is fixed here, after
-the plugin (priority -10; plugins without a priority run at 0):
+The plugin writes it in its own on_post_build, without the on_post_page
+event every other page goes through, so it is fixed here, after the plugin
+(priority -10; plugins without a priority run at 0), and then given that
+event: the other hooks' page edits (theme fixes, abbreviations,
+stylesheets, the strict policy) reach it the way they reach every page,
+and no other hook rewrites it after the build.
 
 1. It works at any path: the plugin renders it with the 404 page's context
    (mkdocs_print_site_plugin/plugin.py, on_template_context), whose base is
@@ -206,6 +210,10 @@ def on_post_build(config, **kwargs):
                                else f'href="#{card_home}-{urgent_care.ANCHOR}"', text)
     # 6. Each chapter's number and menu title, for the PDF's running footer.
     text = _edit(text, "chapter names", CHAPTER, _name_chapter)
+    # The plugin skips on_post_page for its page: the page-level edits every
+    # other page gets (theme fixes, abbreviations, stylesheets, the strict
+    # policy's moved scripts) run here, by the same event, in its order.
+    text = config.plugins.on_post_page(text, page=config.plugins["print-site"].print_page, config=config)
     path.write_text(text, encoding="utf-8")
 
 

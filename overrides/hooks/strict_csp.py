@@ -13,10 +13,8 @@ never runs and stays where it is, untouched.
 
 Priority -100 on on_post_page and on_post_template: after every other hook's
 edits of the page, so nothing inline is added after the move. The print
-page is written by the print-site plugin in its on_post_build: on_post_build
-(priority -90) moves its inline parts once overrides/hooks/print_page.py
-(-10), theme_fixes.py and abbreviations.py (-20) and lean_site.py (-30) are
-done with it.
+page, which the print-site plugin writes in its on_post_build, gets the
+same on_post_page from overrides/hooks/print_page.py.
 """
 import hashlib
 import pathlib
@@ -92,10 +90,3 @@ def on_post_template(output, template_name, config, **kwargs):
         template_name == "404.html" else to_root(template_name)
     return externalise(output, config.site_dir, prefix)
 
-
-@event_priority(-90)
-def on_post_build(config, **kwargs):
-    name = config.plugins["print-site"].config["print_page_basename"] + ".html"
-    path = pathlib.Path(config.site_dir) / name
-    path.write_text(externalise(path.read_text(encoding="utf-8"), config.site_dir, to_root(name)),
-                    encoding="utf-8")

@@ -14,9 +14,9 @@ unused CSS and files) is overrides/hooks/lean_site.py.
 
 Priority -50 on on_post_page and on_post_template (the 404 page): after the
 guide's own hooks have built the page, before overrides/hooks/strict_csp.py
-(-100) moves inline scripts. on_post_build (-20) fixes the print page, which
-the print-site plugin writes in its own on_post_build and
-overrides/hooks/print_page.py (-10) has prepared.
+(-100) moves inline scripts; the print page gets the same on_post_page from
+overrides/hooks/print_page.py (-10 on on_post_build). on_post_build (-20),
+after that: a fix needed somewhere that matched nowhere fails the build.
 """
 import pathlib
 import re
@@ -175,9 +175,6 @@ def on_post_template(output, template_name, config, **kwargs):
 
 @event_priority(-20)
 def on_post_build(config, **kwargs):
-    name = config.plugins["print-site"].config["print_page_basename"] + ".html"
-    path = pathlib.Path(config.site_dir) / name
-    path.write_text(fix(path.read_text(encoding="utf-8"), name, config), encoding="utf-8")
     for f in FIXES:
         if not f.needed and not f.matched:
             raise f.error("its pattern matched nothing in the whole build")
