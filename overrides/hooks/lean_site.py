@@ -81,7 +81,7 @@ def _print_css_paths(config):
     return tuple(found)
 
 
-def screen_free(html, where, config):
+def screen_free(html, where):
     """Print-only stylesheets as media="print"; the print-site script only on
     the print page."""
     if where == _print_css.get("print_page"):
@@ -282,10 +282,6 @@ def unused_theme_file(uri, langs, favicon, site_url=None):
     return uri == DEFAULT_FAVICON and favicon != DEFAULT_FAVICON
 
 
-def fix(html, where, config):
-    return screen_free(html, where, config)
-
-
 @event_priority(0)
 def on_config(config, **kwargs):
     # MkDocs renders the theme's sitemap.xml (and its .gz copy) as a static
@@ -316,13 +312,13 @@ def on_files(files, config, **kwargs):
 
 
 @event_priority(-50)
-def on_post_page(output, page, config, **kwargs):
-    return fix(output, page.file.dest_uri, config)
+def on_post_page(output, page, **kwargs):
+    return screen_free(output, page.file.dest_uri)
 
 
 @event_priority(-50)
-def on_post_template(output, template_name, config, **kwargs):
-    return fix(output, template_name, config) if template_name.endswith(".html") else output
+def on_post_template(output, template_name, **kwargs):
+    return screen_free(output, template_name) if template_name.endswith(".html") else output
 
 
 @event_priority(-30)
