@@ -423,3 +423,30 @@ def test_a_rule_with_except_holds_when_no_answer_is_one_of_those():
                        ({"place": ["few"]}, "unknown question 'place'")]:
         with pytest.raises(RuleError, match=re.escape(says)):
             fit_attr(rule, questions)
+
+
+@pytest.mark.parametrize("body, words", [
+    ("    handout_sources: 'Sources: chapter {number}.'\n", "the only placeholder it may hold is {chapter}"),
+    ("    handout_page: hosting.md\n", "extra.pdf.handout_page hosting.md is not a chapter"),
+], ids=["unknown-placeholder", "handout-not-a-chapter"])
+def test_handout_footer_settings_fail_naming_the_key(body, words, request):
+    """scripts/export_pdf.py fills {chapter} of extra.pdf.handout_sources
+    with the handout page's chapter number; a setting it cannot use stops
+    the export, naming the key, before any browser starts."""
+    import os
+
+    import export_pdf
+
+    footer = next(job["footer"] for job in export_pdf.settings(ROOT / "mkdocs.yml")["jobs"]
+                  if job["mode"] == "handout")
+    chapter = guide_config.chapters().index(guide_config.load()["extra"]["pdf"]["handout_page"]) + 1
+    assert footer.endswith(f"chapter {chapter} of the full guide."), footer
+    # A name of its own per case: guidekit.config caches a config by its path.
+    overlay = ROOT / f".test-overlay-{os.getpid()}-{request.node.callspec.id}.yml"
+    overlay.write_text("INHERIT: mkdocs.yml\nextra:\n  pdf:\n" + body, encoding="utf-8")
+    try:
+        with pytest.raises(export_pdf.ExportError) as err:
+            export_pdf.settings(overlay)
+    finally:
+        overlay.unlink()
+    assert words in str(err.value) and overlay.name in str(err.value)

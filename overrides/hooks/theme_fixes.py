@@ -3,8 +3,9 @@
 Each fix says which theme line it works around, and the upstream issue
 about it (or that we found none). When a fix's pattern matches nothing in a
 whole build, the theme has changed under it: the build stops and names the
-fix, so a theme update cannot quietly undo it. (Then check the theme's new HTML: drop the fix if the theme now does the
-right thing, or update its pattern.)
+fix, so a theme update cannot quietly undo it. (Then check the theme's new
+HTML: drop the fix if the theme now does the right thing, or update its
+pattern.)
 
 Theme lines are those of Material 9.8.1 (requirements.txt), in
 https://github.com/squidfunk/mkdocs-material/tree/9.8.1/src/templates.
@@ -92,9 +93,9 @@ FIXES = [
     # Header buttons are <label for=...> around an icon with no text
     # (partials/header.html, partials/search.html; upstream: #4006, where
     # the labels are kept so the buttons work without JavaScript, and
-    # #659): give each a name. The menu button's
-    # is shown beside its icon; docs/assets/javascripts/header-buttons.js
-    # makes them reachable and usable by keyboard.
+    # #659): give each a name. The menu button's name is shown beside its
+    # icon; docs/assets/javascripts/header-buttons.js makes them reachable
+    # and usable by keyboard.
     Fix("name of the menu button", THEME + "partials/header.html (label for=\"__drawer\")",
         r'(<label class="md-header__button md-icon" for="__drawer")>(.*?)</label>',
         _button("Menu", "Open the list of pages", visible=True), upstream=HEADER_LABELS),
