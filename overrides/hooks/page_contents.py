@@ -4,8 +4,9 @@ a reader on a phone can jump to the part they need.
 Shown after the Key points box (and after the urgent-care card, when the
 page has one) on pages with at least MIN_SECTIONS sections. It lists the
 page's H2 headings from MkDocs' own table of contents (page.toc), the
-sources section aside (its heading: `extra.sources_heading`). It runs after the print-site plugin has saved the
-page for the PDF (lower event priority), so the PDF keeps its own contents.
+sources section aside (its heading: `extra.sources_heading`). It runs after
+the print-site plugin has saved the page for the PDF (lower event
+priority), so the PDF keeps its own contents.
 A long page with neither box fails the build, naming the file: the list
 has no place to go (and the content guide asks every page for Key points).
 """
