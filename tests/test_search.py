@@ -111,7 +111,8 @@ def test_a_drug_s_name_leads_to_the_drug_table_not_to_its_copy(open_page, server
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     mine = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("my-situation.html"))
     assert mine, "My situation is not in the search index"
-    drugs = sorted({drug["generic"] for driver in treatments.load(ROOT / "docs" / treatments.DATA)["drivers"] for drug in driver["drugs"]})
+    data = treatments.load(ROOT / "docs" / treatments.DATA)
+    drugs = sorted({drug["generic"] for driver in data["drivers"] for drug in driver["drugs"]})
     copied = [d for d in drugs if re.search(rf"\b{re.escape(d)}\b", mine, re.I)]
     assert not copied, f"My situation's search entries still hold the drug table's drugs: {copied}"
     results = search(open_page, server, "osimertinib")
