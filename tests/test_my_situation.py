@@ -13,7 +13,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, run_axe, format_axe, screenshot
+from conftest import ROOT, format_axe, norm, run_axe, screenshot
 from guidekit import config as guide_config
 
 PAGE = "my-situation.html"
@@ -147,6 +147,7 @@ SHOWN = """() => {
     sections: items('sections').map(li => li.querySelector('a').getAttribute('href')),
     drugs: items('treatments').map(li => li.querySelector('strong').textContent.trim().toLowerCase()),
     questions: items('questions').map(li => li.textContent.trim().replace(/\\s+/g, ' ')),
+    situation: items('situation').map(li => li.textContent.trim().replace(/\\s+/g, ' ')),
     noDrugs: empty('treatments'),
     notes: [...document.querySelectorAll('[data-ms-list=treatments] .ms-note')].filter(visible)
       .map(p => p.querySelector('a').getAttribute('href')),
@@ -159,10 +160,20 @@ SHOWN = """() => {
 STORED = "() => Object.keys(localStorage).filter(k => k.startsWith('guide-my-situation'))"
 
 
+def is_conditional(question):
+    return any(w in question for w in CONDITIONAL.values())
+
+
+def in_page_order(questions):
+    """questions as the page lists them: first the conditional ones ("for
+    your situation"), then those for everyone, each part in the guide's order."""
+    return [q for q in questions if is_conditional(q)] + [q for q in questions if not is_conditional(q)]
+
+
 def expected_questions(keys):
     words = [CONDITIONAL[k] for k in keys]
-    return [q for q in all_guide_questions()
-            if not any(w in q for w in CONDITIONAL.values()) or any(w in q for w in words)]
+    return in_page_order([q for q in all_guide_questions()
+                          if not is_conditional(q) or any(w in q for w in words)])
 
 
 def answer(page, answers):
@@ -216,10 +227,16 @@ def test_answers_show_exactly_what_fits(server, new_tab, name):
         f"{name}: questions shown but not expected {sorted(set(shown['questions']) - set(want))}; "
         f"expected but not shown {sorted(set(want) - set(shown['questions']))}")
     assert len(set(shown["questions"])) == len(shown["questions"]), f"{name}: a question shows twice"
+    # What the answers picked is listed apart, first: every conditional
+    # question shown, and nothing else.
+    picked = [q for q in want if is_conditional(q)]
+    assert shown["situation"] == picked, \
+        f"{name}: 'Questions for your situation' lists {shown['situation']}, expected {picked}"
     # Results are announced politely, with the counts the reader sees.
     status = page.locator("#ms-status")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
-    for n, word in ((len(sections), "part"), (len(drugs), "drug"), (len(want), "question")):
+    for n, word in ((len(sections), "part"), (len(drugs), "drug"), (len(want), "question"),
+                    (len(picked), "of them for your situation")):
         assert re.search(rf"\b{n} {word}s?\b", shown["status"]), f"{name}: status says {shown['status']!r}"
     # Private: nothing was asked for after the page settled, and nothing is
     # in the address or in a cookie.
@@ -239,7 +256,8 @@ def assert_waiting_for_an_answer(shown, when):
     assert not shown["noDrugs"], f"{where}: the 'no drug matches these answers' line shows with no answer"
     assert shown["prompts"] == ["sections", "treatments"], \
         f"{where}: the 'pick an answer' line shows in {shown['prompts']}, not in sections and treatments"
-    assert shown["questions"] == all_guide_questions(), f"{where}: not every question of the guide shows"
+    assert shown["questions"] == in_page_order(all_guide_questions()), \
+        f"{where}: not every question of the guide shows"
     assert "Pick an answer" in shown["status"], f"{where}: the status line says {shown['status']!r}"
 
 
@@ -356,6 +374,25 @@ def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
         f"My situation's notes space prints {here:.0f} px high, the questions page's {there:.0f} px"
 
 
+def test_the_record_prints_whole_when_the_list_is_long(server, new_tab):
+    """The longest list (a driver change with four drugs, everything else
+    unknown) does not leave room for the treatment record on its last
+    sheet: the record then starts a page of its own instead of being split
+    between two, on either paper size."""
+    tab = new_tab()
+    page = open_tool(tab, server + PAGE).page
+    answer(page, {"driver": "egfr", "first": "unknown", "where": "unknown", "matters": "skip"})
+    assert len(page.evaluate(SHOWN)["drugs"]) >= 4, "this case is meant to list the most drugs"
+    page.emulate_media(media="print")
+    for paper in ("A4", "Letter"):
+        texts = [norm(p.extract_text()) for p in
+                 PdfReader(io.BytesIO(page.pdf(format=paper, margin=PRINT_MARGINS))).pages]
+        ends = [next((i for i, t in enumerate(texts) if words in t), None)
+                for words in ("Your treatment record", "Diagnosis and cell type", "Each treatment so far")]
+        assert None not in ends and len(set(ends)) == 1, \
+            f"{paper}: the treatment record is split across pages {ends} (print.css, .ms-record)"
+
+
 def test_print_heading_names_the_hospital_when_the_overlay_sets_one():
     """The printout's heading has the institution's name and number
     (extra.institution), and nothing of the kind without one."""
@@ -379,7 +416,7 @@ def test_without_javascript_the_full_list_and_record_show(server, new_tab):
     assert not page.locator("#ms-tool").is_visible(), "the answer form shows, but it needs JavaScript"
     assert page.locator(".ms-noscript").is_visible(), "no line says why the questions are not there"
     questions = [" ".join(t.split()) for t in page.locator("[data-ms-list=questions] li").all_inner_texts()]
-    assert questions == all_guide_questions()
+    assert questions == in_page_order(all_guide_questions())
     assert page.locator("[data-ms-list=questions] li").filter(visible=True).count() == len(questions)
     # The full lists are the no-JavaScript fallback: every part and every
     # drug, and no line asking for an answer that cannot be given.

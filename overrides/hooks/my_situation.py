@@ -21,7 +21,9 @@ device only. The lists marked `data-ms-wait` (the guide's sections and the
 drugs) wait for an answer: until the reader picks one, the script shows
 their `.ms-prompt` line instead of their `.ms-results`, so the page never
 opens on a list of drugs (mostly first-line ones) that reads like advice.
-The question list shows in full until then. Without JavaScript every item
+The question list shows in full until then, in two parts: the questions
+that have a rule (question_rules) under "Questions for your situation",
+then the others under "Questions for everyone". Without JavaScript every item
 shows (the prompt keeps its `hidden`): the full lists and the blank record,
 ready to print. The script is linked from this page
 only, by a relative address (any subpath, file://), as a file (the site's
@@ -374,12 +376,32 @@ def render_treatments(state, region):
     return "".join(out)
 
 
+# The two parts of the question list: the questions with a rule
+# (question_rules), then those that fit every answer.
+QUESTION_PARTS = (
+    ("situation", "Questions for your situation",
+     "These depend on your answers to the four questions above."),
+    ("everyone", "Questions for everyone", "These fit whatever your answers are."),
+)
+
+
 def render_questions(state):
+    """The guide's questions in two parts, each grouped under the questions
+    page's headings: first those that depend on the answers (they carry a
+    rule), so the reader sees what the answers picked, then the rest."""
     out = ['<div class="ms-questions ms-print" data-ms-list="questions">']
-    for heading, questions in state["groups"]:
-        items = "".join(f'<li{fit(state["q_attr"].get(q, ""))}>{inline(q)}</li>' for q in questions)
-        out.append(f'<div class="ms-qgroup" data-ms-group><h3>{esc(heading)}</h3>'
-                   f'<ul class="ms-checklist" data-search-exclude>{items}</ul></div>')  # see render_treatments
+    for part, title, lead in QUESTION_PARTS:
+        groups = []
+        for heading, questions in state["groups"]:
+            mine = [q for q in questions if (q in state["q_attr"]) == (part == "situation")]
+            if mine:
+                items = "".join(f'<li{fit(state["q_attr"].get(q, ""))}>{inline(q)}</li>' for q in mine)
+                groups.append(f'<div class="ms-qgroup" data-ms-group><h4>{esc(heading)}</h4>'
+                              f'<ul class="ms-checklist" data-search-exclude>{items}</ul></div>')  # see render_treatments
+        if groups:
+            out.append(f'<div class="ms-qpart" data-ms-group data-ms-list="{part}"><h3>{esc(title)}</h3>'
+                       f'<p class="ms-qpart__lead">{esc(lead)}</p>'
+                       f'<div class="ms-qgroups">{"".join(groups)}</div></div>')
     # The same space to write as under each group of the questions page.
     out.append('<p class="notes"><strong>My notes:</strong></p></div>')
     return "".join(out)

@@ -97,7 +97,8 @@
     });
     return any ? "Showing " + plural(n.sections, "part", "parts") + " of the guide, " +
       plural(n.treatments, "drug", "drugs") + " from the table and " +
-      plural(n.questions, "question", "questions") + "."
+      plural(n.questions, "question", "questions") +
+      (n.situation ? " (" + n.situation + " of them for your situation)" : "") + "."
       : "Pick an answer to any question above to see the parts of the guide and the drugs " +
         "that fit you. Until then, every question of the guide is listed.";
   }
