@@ -450,3 +450,24 @@ def test_handout_footer_settings_fail_naming_the_key(body, words, request):
     finally:
         overlay.unlink()
     assert words in str(err.value) and overlay.name in str(err.value)
+
+
+def test_numbered_notes_get_their_title_once_and_missing_words_fail():
+    """overrides/hooks/source_notes.py: the notes of a page (Python-Markdown's
+    footnotes) start with extra.notes_title and extra.notes_intro; a page
+    without notes is left alone; an empty setting fails the build by name."""
+    from mkdocs.exceptions import PluginError
+
+    mod = hook("source_notes")
+    config = guide_config.load()
+    notes = '<p>Text<sup id="fnref:a"><a href="#fn:a">1</a></sup></p>\n<div class="footnote">\n<hr />\n<ol>\n'
+    out = mod.on_page_content(notes, page=None, config=config)
+    title = " ".join(config.extra["notes_title"].split())
+    assert out.count("guide-notes-title") == 1 and f"<strong>{title}</strong>" in out, out
+    assert out.index("<hr />") < out.index("guide-notes-title") < out.index("<ol>")
+    assert mod.on_page_content("<p>No notes.</p>", page=None, config=config) == "<p>No notes.</p>"
+
+    class Config:
+        extra = {"notes_title": "Notes.", "notes_intro": "  "}
+    with pytest.raises(PluginError, match=r"extra\.notes_intro must say"):
+        mod.on_config(Config())
