@@ -67,6 +67,10 @@ def test_branded_pdf_cover_names_institution(branded_site):
         pytest.fail("the branded build wrote no PDF (is Chromium installed?)")
     cover = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
     assert overlay_settings()["name"] in cover
+    # A hospital's cover holds the most (its name, its contact box): on
+    # Letter, the shorter paper, it still ends on page 1 with the licence line.
+    copyright_ = " ".join(guide_config.load(OVERLAY)["copyright"].split())
+    assert copyright_ in cover, f"{pdf.name}: the cover runs over onto page 2 (print.css, .guide-cover)"
 
 
 def test_branded_pdfs_on_letter_paper(branded_site):
