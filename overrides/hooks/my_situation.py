@@ -380,7 +380,7 @@ def render_treatments(state, region):
 # (question_rules), then those that fit every answer.
 QUESTION_PARTS = (
     ("situation", "Questions for your situation",
-     "These depend on your answers to the four questions above."),
+     "Which of these show depends on your answers."),
     ("everyone", "Questions for everyone", "These fit whatever your answers are."),
 )
 
