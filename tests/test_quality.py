@@ -266,10 +266,24 @@ def test_search_works_from_the_keyboard(open_page, server):
     else:
         pytest.fail("20 Tabs did not reach the search field")
     page.keyboard.type("biopsy")
+    # Each key released asks the theme for results ("b", "bi", ... "biopsy"),
+    # and each answer redraws the list: an arrow key pressed between two
+    # answers focuses a link that the next answer removes (focus falls to
+    # <body>). A reader pauses to see the results: wait, as they do, until
+    # the list for the whole word has stood unchanged for 300 ms.
     try:
-        page.locator(".md-search-result__item a[href]").first.wait_for(state="attached", timeout=15_000)
+        page.wait_for_function("""() => {
+            const list = document.querySelector('.md-search-result__list');
+            const html = document.querySelector('.md-search__input').value === 'biopsy'
+                && list && list.querySelector('a[href]') ? list.innerHTML : null;
+            const now = performance.now();
+            if (html === null || html !== window.__guideList) {
+                window.__guideList = html; window.__guideSince = now; return false;
+            }
+            return now - window.__guideSince >= 300;
+        }""", polling=100, timeout=15_000)
     except PlaywrightTimeout:
-        pytest.fail("no search results for 'biopsy'")
+        pytest.fail("no search results for 'biopsy' (or they kept changing) within 15 s")
     page.keyboard.press("ArrowDown")
     active = page.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
         return {result: !!a.closest('.md-search-result') && a.matches('a[href]'), href: a.href || '',
