@@ -73,13 +73,24 @@ class NoChromiumError(ExportError):
 
 
 # Run in the page before printing: open every collapsed block, mark the
-# edition on <html> for print.css, drop the corner page number of print.css
-# (the PDF gets its own footer), wait for images and fonts. A constructed
-# style sheet: no inline <style>, which a strict policy would block.
+# edition on <html> for print.css, in large print put each figure's
+# large-print drawing in place of the wide one (overrides/hooks/figures.py,
+# data-guide-large), drop the corner page number of print.css (the PDF gets
+# its own footer), wait for images and fonts. A constructed style sheet: no
+# inline <style>, which a strict policy would block.
 PREPARE = """
 async (classes) => {
   document.querySelectorAll('details').forEach(d => d.open = true);
   document.documentElement.classList.add(...classes);
+  if (classes.includes('guide-large-print')) {
+    document.querySelectorAll('img[data-guide-large]').forEach(img => {
+      const [width, height] = img.dataset.guideLargeSize.split(' ');
+      img.closest('picture')?.querySelectorAll('source').forEach(s => s.remove());
+      img.width = +width;
+      img.height = +height;
+      img.src = img.dataset.guideLarge;
+    });
+  }
   const sheet = new CSSStyleSheet();
   sheet.replaceSync('@page { @bottom-right { content: none } @bottom-left { content: none } }');
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];

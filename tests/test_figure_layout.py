@@ -1,10 +1,11 @@
 """Figures that fit the screen, the palette and the page (issue 14).
 
 Each figure docs/assets/figures/NAME.svg (the wide, light drawing: shown on
-wider screens and printed) has three variants in docs/assets/figures/variants/
-(NAME-dark, NAME-phone, NAME-phone-dark), and overrides/hooks/figures.py makes
-the page choose: the phone layout below 45em, the dark drawing when the page's
-palette is dark (slate). These tests check:
+wider screens and printed) has four variants in docs/assets/figures/variants/
+(NAME-dark, NAME-phone, NAME-phone-dark, NAME-large), and
+overrides/hooks/figures.py makes the page choose: the phone layout below
+45em, the dark drawing when the page's palette is dark (slate); the
+large-print PDF prints NAME-large. These tests check:
 
 - the variants: present, clean and self-contained like the figures
   themselves, the same words as the printed figure, the dark drawings the
@@ -18,7 +19,9 @@ palette is dark (slate). These tests check:
   also from file://;
 - in the PDF each figure spans at least 90% of the text width and its
   smallest label prints at 9 pt or more (the page rendered with pdftoppm,
-  the figure found by its own background color);
+  the figure found by its own background color); in the large-print PDF the
+  large drawing is printed (its shape), its smallest label at 16 pt or more,
+  the size of that edition's text, with its caption on the same page;
 - the hook refuses a figure without alt text.
 """
 import re
@@ -42,13 +45,14 @@ FIGURES = [
 ids = [name for name, _ in FIGURES]
 FIGURE_DIR = ROOT / "docs" / "assets" / "figures"
 VARIANT_DIR = FIGURE_DIR / "variants"
-VARIANTS = ("dark", "phone", "phone-dark")
+VARIANTS = ("dark", "phone", "phone-dark", "large")
 SVG = "{http://www.w3.org/2000/svg}"
 MAX_BYTES = 30 * 1024
 
 PHONE = {"width": 360, "height": 740}
 MIN_LABEL_PX = 14
 MIN_LABEL_PT = 9
+MIN_LARGE_LABEL_PT = 16   # the large-print edition's body text (tests/test_pdf_book.py)
 MIN_PRINT_SHARE = 0.90      # of the text width
 PDF_DPI = 50
 DARK_MAX, LIGHT_MIN = 0.25, 0.75   # relative luminance of a figure's background
@@ -291,13 +295,14 @@ def inches(css_length):
     return float(value.group(1))
 
 
-@pytest.mark.parametrize("name", ids)
-def test_printed_across_the_text_width(pdf_pages, tmp_path, name):
-    pdf, pages = pdf_pages
-    fig = Figure(variant_path(name, ""))
+def printed_figure(pdf, pages, fig, name, tmp_path):
+    """Where and how large fig (a drawing of name) is printed in pdf:
+    (page number, shown width and height in inches, text width in inches).
+    The page is the first that holds every label of fig; the figure is found
+    on it by its own background color (pdftoppm at PDF_DPI)."""
     labels = [squash(l).lower() for l in fig.labels if sum(c.isalpha() for c in l) >= 4]
     found = [i for i, text in enumerate(pages, 1) if all(l in text for l in labels)]
-    assert found, f"{pdf.name}: no page holds every label of {name}"
+    assert found, f"{pdf.name}: no page holds every label of {fig.path.name}"
     number = found[0]
     page_width_in = float(PdfReader(str(pdf)).pages[number - 1].mediabox.width) / 72
     text_width_in = page_width_in - inches(export_pdf.MARGINS["left"]) - inches(export_pdf.MARGINS["right"])
@@ -322,7 +327,16 @@ def test_printed_across_the_text_width(pdf_pages, tmp_path, name):
     ratio, expected = shown_h / shown_w, fig.height / fig.width
     assert abs(ratio - expected) <= 0.05 * expected, \
         f"{pdf.name} page {number}: the printed figure is {shown_w:.2f} x {shown_h:.2f} in, not shaped like " \
-        f"{name} ({fig.width:g} x {fig.height:g}): print the wide light drawing (print.css, Figures)"
+        f"{fig.path.name} ({fig.width:g} x {fig.height:g}); print.css (Figures) and, in large print, " \
+        "scripts/export_pdf.py (PREPARE) choose the drawing"
+    return number, shown_w, shown_h, text_width_in
+
+
+@pytest.mark.parametrize("name", ids)
+def test_printed_across_the_text_width(pdf_pages, tmp_path, name):
+    pdf, pages = pdf_pages
+    fig = Figure(variant_path(name, ""))
+    number, shown_w, _, text_width_in = printed_figure(pdf, pages, fig, name, tmp_path)
     share = shown_w / text_width_in
     assert share >= MIN_PRINT_SHARE, \
         f"{pdf.name} page {number}: {name} is {share:.0%} of the text width (under {MIN_PRINT_SHARE:.0%}): " \
@@ -330,3 +344,29 @@ def test_printed_across_the_text_width(pdf_pages, tmp_path, name):
     label_pt = fig.min_font * shown_w * 72 / fig.width
     assert label_pt >= MIN_LABEL_PT, \
         f"{pdf.name} page {number}: {name}'s smallest label prints at {label_pt:.1f} pt (under {MIN_LABEL_PT})"
+
+
+@pytest.fixture(scope="module")
+def large_pages(site):
+    """(path of the large-print PDF, [each page's squashed text])."""
+    pdf = built_pdf(site, "large_print")
+    return pdf, [squash(p).lower() for p in page_texts(pdf)]
+
+
+@pytest.mark.parametrize("name,page", FIGURES, ids=ids)
+def test_large_print_prints_the_large_drawing_with_its_caption(large_pages, site, tmp_path, name, page):
+    """The wide drawing's labels would print at about 10.5 pt in large print;
+    the edition prints the large drawing, its labels as large as its text."""
+    pdf, pages = large_pages
+    fig = Figure(variant_path(name, "large"))
+    number, shown_w, _, _ = printed_figure(pdf, pages, fig, name, tmp_path)
+    label_pt = fig.min_font * shown_w * 72 / fig.width
+    assert label_pt >= MIN_LARGE_LABEL_PT, \
+        f"{pdf.name} page {number}: {fig.path.name}'s smallest label prints at {label_pt:.1f} pt " \
+        f"(under {MIN_LARGE_LABEL_PT}, the edition's text size): enlarge it or narrow its viewBox"
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", (site / page).read_text(encoding="utf-8"), re.S)
+    assert caption, f"{page}: the figure {name} has no caption to look for"
+    words = squash(re.sub(r"<[^>]+>", "", caption.group(1))).lower()
+    assert words in pages[number - 1], \
+        f"{pdf.name} page {number}: {name}'s caption is not on the figure's page: make the large drawing " \
+        "shorter, so that the heading before it, the drawing and the caption fit on one page"

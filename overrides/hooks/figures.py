@@ -7,6 +7,8 @@ the fallback of every browser. Beside it, in docs/assets/figures/variants/:
     NAME-dark.svg         the same drawing in dark colors
     NAME-phone.svg        a narrow layout (steps stacked, large text) for phones
     NAME-phone-dark.svg   the narrow layout in dark colors
+    NAME-large.svg        a layout for the large-print PDF (about 620 units
+                          across, labels of 20 or more: 16 pt on the page)
 
 A page's `<img src=".../figures/NAME.svg" alt="...">` (written in Markdown as
 usual) becomes two <picture> elements, a light one and a dark one, each with a
@@ -24,6 +26,11 @@ lazy image that is never shown never finishes loading, and the PDF export
 waits for every image.
 
 The phone <source> asks for `screen and`: in print the wide drawing is used.
+The large-print PDF (scripts/export_pdf.py) prints the same page as the
+whole guide, so no media query can tell them apart: the light <img> names
+its large-print drawing in data-guide-large (and its size in
+data-guide-large-size, "WIDTH HEIGHT"), and the export swaps it in for that
+edition only. A reader's browser never loads it.
 Sizes come from each SVG's own width/height, so the browser reserves the
 right space before the file arrives.
 
@@ -80,12 +87,12 @@ def _fmt(number):
 
 
 def variant_paths(docs_path):
-    """{'': NAME.svg, 'dark': ..., 'phone': ..., 'phone-dark': ...} docs-relative
+    """{'': NAME.svg, 'dark': ..., 'phone': ..., 'phone-dark': ..., 'large': ...} docs-relative
     paths of a figure and its possible variants."""
     folder, file = posixpath.split(docs_path)
     stem = file[:-4]
     paths = {"": docs_path}
-    for kind in ("dark", "phone", "phone-dark"):
+    for kind in ("dark", "phone", "phone-dark", "large"):
         paths[kind] = posixpath.join(folder, VARIANT_DIR, f"{stem}-{kind}.svg")
     return paths
 
@@ -104,7 +111,7 @@ def picture_markup(tag, page_src, page_dir, files):
     found = {kind: files.get_file_from_path(path) for kind, path in variant_paths(docs_path).items()}
     if found[""] is None:
         raise PluginError(f"docs/{page_src}: the figure {src} is not in docs/{FIGURE_DIR}.")
-    if not any(found[k] for k in ("dark", "phone", "phone-dark")):
+    if not any(found[k] for k in ("dark", "phone", "phone-dark", "large")):
         return tag
     missing = []
     if found["dark"] and found["phone"] and not found["phone-dark"]:
@@ -126,6 +133,10 @@ def picture_markup(tag, page_src, page_dir, files):
         keep = [(n, v) for n, v in attrs if n not in ("src", "width", "height", "loading", "srcset")]
         parts = [f'{n}="{v}"' if v is not None else n for n, v in keep]
         parts += [f'src="{html.escape(url(kind), quote=True)}"', f'width="{_fmt(width)}"', f'height="{_fmt(height)}"']
+        if kind == "" and found["large"]:
+            large_w, large_h = _svg_size(found["large"].abs_src_path)
+            parts += [f'data-guide-large="{html.escape(url("large"), quote=True)}"',
+                      f'data-guide-large-size="{_fmt(large_w)} {_fmt(large_h)}"']
         return "<img " + " ".join(parts) + " />"
 
     def phone_source(kind):
