@@ -37,7 +37,6 @@ DOCS = ROOT / "docs"
 DUE, SOON, OK, MISSING = "DUE", "due soon", "ok", "MISSING"
 STALE = "STALE"
 TREATMENT_MONTHS = 6  # a treatment entry is re-checked at least this often
-TREATMENTS = pathlib.Path("includes") / "treatments.yml"  # under the docs folder
 
 
 def parse_date(value):
@@ -160,7 +159,9 @@ def main(argv=None):
     count = lambda s: sum(r["status"] == s for r in rows)
     print(f"\n{len(rows)} pages on {today.isoformat()}: {count(DUE)} due, "
           f"{count(SOON)} due within {args.soon} days, {count(MISSING)} without valid dates.")
-    treatments_file = args.treatments or args.docs / TREATMENTS
+    from guidekit import treatments
+
+    treatments_file = args.treatments or args.docs / treatments.DATA
     try:
         entries = treatment_rows(treatments_file, today)
     except ValueError as err:
