@@ -26,6 +26,8 @@ What the export adds to what print.css does:
 - the web addresses of a table's links printed after it, numbered, not in
   its cells (LINK_NOTES);
 - every printed web address in pieces a line may end between (ADDRESSES);
+- a warning when the cover runs over onto a second page (a hospital's
+  long texts, on US Letter): the contents list should start on page 2;
 - a chapter starts on a new page, unless the page before it would be less
   than 40% full (RUN_ON): then it follows on that page, under a rule;
 - the handout's urgent-care sheet starts on an odd page, a sheet of its own
@@ -184,23 +186,29 @@ ADDRESSES = """
 }
 """
 
+# The words on the blank page before the handout's urgent-care sheet, so
+# that a reader does not think a page is missing (hospital review).
+BLANK_PAGE_NOTE = ("This page is blank on purpose. The warning signs start on a new sheet of "
+                   "paper, so that you can keep them apart.")
+
 # The handout's urgent-care sheet (.urgent-card--print, which print.css
 # starts on a new page) must start a sheet of its own: on the front of a
 # page printed on both sides, an odd page. Chromium ignores
 # `break-before: right`, so the export counts the pages before the card
 # (printed once with the card left out) and, when that count is odd, puts a
 # blank page before it. hide: true leaves the card out, false puts it back;
-# pad: add the blank page. Returns whether the page has such a sheet.
+# pad: add the blank page, with the words note on it. Returns whether the page
+# has such a sheet.
 URGENT_SHEET = """
-([hide, pad]) => {
+([hide, pad, note]) => {
   const card = document.querySelector('.urgent-card--print');
   if (!card) return false;
   if (hide) card.style.setProperty('display', 'none', 'important');
   else card.style.removeProperty('display');
   if (pad) {
-    const blank = document.createElement('div');
+    const blank = document.createElement('p');
     blank.className = 'guide-blank-page';
-    blank.setAttribute('aria-hidden', 'true');
+    blank.textContent = note;
     card.before(blank);
   }
   return true;
@@ -380,13 +388,13 @@ def _print_page(c, source, job, paper):
                        display_header_footer=False, tagged=True, outline=True)
         if job["mode"] == "handout":
             with c.step(f"counting the pages of {name} before its urgent-care sheet", DEADLINES["print"]):
-                if page.evaluate(URGENT_SHEET, [True, False]):
+                if page.evaluate(URGENT_SHEET, [True, False, ""]):
                     before = pdf.page_count(page.pdf(**options))
-                    page.evaluate(URGENT_SHEET, [False, before % 2 == 1])
+                    page.evaluate(URGENT_SHEET, [False, before % 2 == 1, BLANK_PAGE_NOTE])
         # The contents list and the links to other chapters get their page
         # numbers from the printed PDF's link targets, and a chapter after a
         # nearly empty page follows on it; print again until nothing changes.
-        run_on, fills_seen = [], {}
+        run_on = []
         for n in range(1, MAX_PASSES + 2):
             with c.step(f"printing {name}, pass {n}", DEADLINES["print"]):
                 data = page.pdf(**options)
@@ -398,7 +406,7 @@ def _print_page(c, source, job, paper):
             if chapters:
                 # Only the page before each chapter's first page matters.
                 fill = pdf.page_fill(data, [pages[ch["heading"]] - 2 for ch in chapters[1:]
-                                            if pages.get(ch["heading"])], cache=fills_seen)
+                                            if pages.get(ch["heading"])])
                 for ch in chapters[1:]:
                     start = pages.get(ch["heading"])
                     if start and start > 2 and fill[start - 2] < RUN_ON and ch["section"] not in run_on:
@@ -410,6 +418,11 @@ def _print_page(c, source, job, paper):
         with c.step(f"reading the headings of {name}", DEADLINES["read"]):
             headings = page.evaluate(HEADINGS)
         check_refused()
+        if contents and contents not in pdf.page_text(data, 1):
+            print(f"warning: {job['file']}: the cover runs over onto page 2, so the contents "
+                  "list starts on page 3. Shorten what the cover shows (in an overlay: "
+                  "extra.institution's name, url_text and reviewed_by), or print on A4 "
+                  "(--paper a4), which is taller than US Letter", file=sys.stderr)
     finally:
         try:
             with c.step(f"closing {name}", DEADLINES["close"]):

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+import export_pdf
+
 from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, build_with_overlay, page_texts, run_build, serve
 from guidekit import config as guide_config
 from guidekit import urgent_care
@@ -61,16 +63,20 @@ def test_branded_logo_published(branded_site):
 
 
 def test_branded_pdf_cover_names_institution(branded_site):
+    """A hospital's cover holds the most (its name, its contact box): on
+    Letter, the shorter paper, it still ends on page 1 with the licence
+    line, in both editions (the large print's cover: print.css, @page
+    guide-large-cover)."""
     from pypdf import PdfReader
-    pdf = branded_site / guide_config.load(OVERLAY)["extra"]["pdf"]["file"]
-    if not pdf.exists():
-        pytest.fail("the branded build wrote no PDF (is Chromium installed?)")
-    cover = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
-    assert overlay_settings()["name"] in cover
-    # A hospital's cover holds the most (its name, its contact box): on
-    # Letter, the shorter paper, it still ends on page 1 with the licence line.
+    pdf = guide_config.load(OVERLAY)["extra"]["pdf"]
     copyright_ = " ".join(guide_config.load(OVERLAY)["copyright"].split())
-    assert copyright_ in cover, f"{pdf.name}: the cover runs over onto page 2 (print.css, .guide-cover)"
+    for key in ("file", "large_print"):
+        path = branded_site / pdf[key]
+        if not path.exists():
+            pytest.fail(f"the branded build wrote no {path.name} (is Chromium installed?)")
+        cover = " ".join(PdfReader(str(path)).pages[0].extract_text().split())
+        assert overlay_settings()["name"] in cover, f"{path.name}: the cover does not name the institution"
+        assert copyright_ in cover, f"{path.name}: the cover runs over onto page 2 (print.css, .guide-cover)"
 
 
 def test_branded_pdfs_on_letter_paper(branded_site):
@@ -93,8 +99,18 @@ def test_branded_letter_handout_starts_its_urgent_sheet_on_a_front_page(branded_
     first = next(i for i, p in enumerate(pages) if title in p)
     assert first % 2 == 0, f"{handout.name}: the urgent-care sheet starts on page {first + 1}, the back of a sheet"
     before = pages[first - 1]
-    if "?" not in before:  # the blank page: its footer only
-        assert "Page" in before and len(before) < 200, f"page {first} is neither questions nor blank: {before}"
+    if "?" not in before:  # the blank page: its footer, and a line saying why it is blank
+        assert export_pdf.BLANK_PAGE_NOTE in before and len(before) < 300, \
+            f"page {first} is neither questions nor blank but for the note: {before}"
+
+
+def test_branded_handout_prints_the_hospital_s_24_hour_line(branded_site):
+    """The handout's fields to fill in at the top: with the overlay's
+    urgent_phone, "My 24-hour number" is printed in, not left to write."""
+    handout = branded_site / guide_config.load(OVERLAY)["extra"]["pdf"]["handout"]
+    first = " ".join(page_texts(handout)[0].split())
+    number = overlay_settings()["urgent_phone"]
+    assert f"My 24-hour number: {number}" in first, f"{handout.name}, page 1: {first[:400]}"
 
 
 def test_unbranded_site_names_no_institution(site):
@@ -157,9 +173,14 @@ def expected_headers(site):
 
 def test_web_config_parses_and_sends_the_policy(site):
     root = ET.parse(site / "web.config").getroot()
-    headers = {e.get("name"): e.get("value") for e in root.iter("add") if e.get("name")}
+    custom = root.find("system.webServer/httpProtocol/customHeaders")
+    headers = {e.get("name"): e.get("value") for e in custom.iter("add")}
     assert headers == expected_headers(site), "web.config does not send exactly the build's headers"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    # Each header is removed right before it is added, so that one the
+    # server already sends is not a duplicate entry (IIS error 500.19).
+    entries = [(e.tag, e.get("name")) for e in custom]
+    assert entries == [pair for name in headers for pair in (("remove", name), ("add", name))], entries
 
 
 HTACCESS_HEADER = re.compile(r'^\s*Header always set (\S+) "(.*)"\s*$', re.M)
@@ -320,15 +341,34 @@ def test_framed_page_drops_chrome_and_keeps_content(portal, open_page):
     assert loaded.failures == [], loaded.failures
 
 
+def hosting_sandbox():
+    """The sandbox attribute of the iframe code in docs/hosting.md."""
+    found = re.search(r'<iframe\b[^>]*?\s(sandbox="[^"]*")', (ROOT / "docs" / "hosting.md").read_text(), re.S)
+    assert found, "docs/hosting.md has no iframe code with a sandbox attribute"
+    return found.group(1)
+
+
 def test_sandboxed_frame_with_allow_same_origin_works(portal, open_page):
     """The hosting guide's iframe code (sandbox with allow-same-origin): the
     theme's scripts run without an error and frame mode applies."""
-    loaded = open_page(portal("index.html", 'sandbox="allow-scripts allow-same-origin allow-popups '
-                                            'allow-popups-to-escape-sandbox allow-downloads"'))
+    loaded = open_page(portal("index.html", hosting_sandbox()))
     frame = guide_frame(loaded.page)
     assert frame.locator("article h1").first.is_visible()
     assert frame.evaluate("() => document.body.dataset.mdColorScheme") in ("default", "slate")
     assert errors_besides_blocked_storage(loaded.console) == [], loaded.console
+
+
+def test_print_my_list_prints_in_the_sandboxed_frame(portal, open_page):
+    """"Print my list" on My situation calls the browser's print, which a
+    sandbox without allow-modals ignores (the button then does nothing):
+    the hosting guide's iframe code lets it through."""
+    loaded = open_page(portal("my-situation.html", hosting_sandbox()))
+    frame = guide_frame(loaded.page)
+    frame.evaluate("() => { window.__printed = 0; window.addEventListener('beforeprint', () => window.__printed++); }")
+    frame.locator("#ms-print").click()
+    frame.wait_for_function("() => window.__printed > 0", timeout=10_000)
+    ignored = [m for m in loaded.console if "print()" in m]
+    assert ignored == [], ignored
 
 
 def test_frame_mode_can_be_turned_off(tmp_path):

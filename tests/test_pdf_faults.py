@@ -143,6 +143,26 @@ def test_a_request_to_another_host_is_refused_and_named(tmp_path, markup):
     assert not (site / config.load()["extra"]["pdf"]["handout"]).exists()
 
 
+@needs_chromium
+def test_a_cover_that_runs_over_onto_page_2_is_reported(tmp_path, capsys):
+    """A hospital's long texts can push the cover onto a second page, before
+    the contents list: the export still writes the PDF, and warns, naming
+    the file and what to shorten. A cover of one page gives no warning."""
+    def site_with_cover(height_mm):
+        return write_site(tmp_path / f"site-{height_mm}", print_body=(
+            f'<div style="height: {height_mm}mm">The cover</div>'
+            '<div style="break-before: page"><p class="print-page-toc-title">Contents</p></div>'))
+
+    export_pdf.export(site_with_cover(100))
+    assert "cover" not in capsys.readouterr().err
+    written = export_pdf.export(site_with_cover(300))  # taller than A4's text area
+    err = capsys.readouterr().err
+    name = config.load()["extra"]["pdf"]["file"]
+    assert f"warning: {name}: the cover runs over onto page 2" in err, err
+    assert "reviewed_by" in err, err
+    assert [p.name for p in written][0] == name and written[0].exists()
+
+
 def test_no_chromium_is_an_error_that_says_how_to_install_it(tmp_path, monkeypatch):
     for var in browser.ENV_VARS:
         monkeypatch.delenv(var, raising=False)

@@ -381,29 +381,43 @@ def test_page_fill_measures_how_far_down_the_text_reaches():
     assert pdf.page_fill(data, [1, 9]) == {1: fills[1]}
 
 
-def test_page_fill_reads_a_page_seen_before_from_its_cache(monkeypatch):
-    """Between the passes of an export most pages do not change: with a
-    cache, a page whose content is the same as one measured before is not
-    read again, and its fill is the same."""
-    from pypdf import PageObject
-
+def test_page_text_reads_one_page():
     from guidekit import pdf
 
-    top, bottom = 842 - pdf.TOP_MARGIN, pdf.BOTTOM_MARGIN
-    first = _pdf_with_text_at([top, (top + bottom) / 2])
-    second = _pdf_with_text_at([(top + bottom) / 2, bottom + 1])  # page 0 now as page 1 was
-    reads = []
-    real = PageObject.extract_text
-    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: reads.append(1) or real(self, *a, **k))
-    cache = {}
-    assert pdf.page_fill(first, cache=cache) == pdf.page_fill(first)
-    reads.clear()
-    again = pdf.page_fill(second, cache=cache)
-    assert again == pdf.page_fill(second)
-    assert again[0] == pytest.approx(0.5, abs=0.01)
-    # Page 0 (the same as the first PDF's page 1) came from the cache: only
-    # page 1 was read with the cache, then both pages without it.
-    assert len(reads) == 1 + 2, reads
+    data = _pdf_with_text_at([700, None, 300])
+    assert pdf.page_text(data, 0) == "Word"
+    assert pdf.page_text(data, 1) == ""
+    assert pdf.page_text(data, 2) == "Word"
+    assert pdf.page_text(data, 3) == ""  # no such page
+
+
+def test_drawn_heights_follows_the_matrices_and_skips_strings():
+    """drawn_heights reads a content stream as a PDF reader draws it: text
+    lines under cm (nested with q/Q), Tm, Td, TD, TL and T*, the ' and "
+    operators, and images (Do) at the foot of their unit square. Bytes
+    inside strings, however they are bracketed, are never operators."""
+    from guidekit.pdf import drawn_heights
+
+    assert drawn_heights(b"") == []
+    # 0.5 scale and a 100 shift: a line at 60 in text space is at 130.
+    assert drawn_heights(b"q .5 0 0 .5 0 100 cm BT 1 0 0 1 10 60 Tm <0036> Tj ET Q") == [130]
+    # Q restores the matrix from before q: the same line, unscaled, at 60.
+    assert drawn_heights(b"q 2 0 0 2 0 0 cm Q BT 1 0 0 1 0 60 Tm <01> Tj ET") == [60]
+    # Td moves from the start of the line; TD also sets the leading (20)
+    # by which T* moves down without showing text, and ' and " move down
+    # and show it (" after its word and character spacing).
+    assert drawn_heights(b"BT 0 700 Td (a) Tj 0 -20 TD [(b) 3 (c)] TJ T* (d) ' 1 0 (e) \" ET") \
+        == [700, 680, 640, 620]
+    assert drawn_heights(b"BT 14 TL 0 100 Td T* (x) Tj ET") == [86]
+    # An image: the foot of the unit square, also when the matrix flips it.
+    assert drawn_heights(b"q 50 0 0 40 10 300 cm /Im1 Do Q") == [300]
+    assert drawn_heights(b"q 50 0 0 -40 10 300 cm /Im1 Do Q") == [260]
+    # Operator names inside strings, escaped or paired brackets, and inline
+    # image data are not read.
+    assert drawn_heights(rb"BT 0 50 Td (q 9 9 9 9 9 9 cm \( Do) Tj ((a) (b (c)) 0 0 Td) Tj ET") == [50, 50]
+    assert drawn_heights(b"BI /W 1 /H 1 ID \x00 Q 1 0 0 1 0 0 cm Tj EI BT 0 40 Td <00> Tj ET") == [40]
+    with pytest.raises(ValueError, match="lacks its 6 operands"):
+        drawn_heights(b"1 0 cm")
 
 
 def test_a_rule_with_except_holds_when_no_answer_is_one_of_those():

@@ -271,10 +271,19 @@ def _hide_section(text, anchor, where):
 def handout_fields(config, page):
     """The print-only block at the top of the handout (see 7.): the fields,
     then which guide the sheets come from (a handout travels alone)."""
+    # The hospital's own 24-hour line, when its overlay gives one, is
+    # printed in, as on the cover of the guide.
+    urgent = ((config.extra.get("institution") or {}).get("urgent_phone") or "").strip()
+
+    def field(label):
+        if label == "My 24-hour number" and urgent:
+            return f'<span class="guide-handout-fields__value">{html.escape(urgent)}</span>'
+        return '<span class="guide-handout-fields__line"></span>'
+
     rows = "".join(
         f'<div class="guide-handout-fields__row guide-handout-fields__row--{lines}">'
         f'<span class="guide-handout-fields__label">{html.escape(label)}:</span>'
-        f'<span class="guide-handout-fields__line"></span></div>'
+        f'{field(label)}</div>'
         for label, lines in HANDOUT_FIELDS)
     title = config.plugins["print-site"].config.get("print_page_title") or config.site_name
     reviewed = (page.meta or {}).get("last_reviewed")

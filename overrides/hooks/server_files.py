@@ -126,7 +126,11 @@ def htaccess(config, headers):
 
 
 def web_config(config, headers, site):
-    custom = "\n".join(f'        <add name="{k}" value="{html.escape(v, quote=True)}" />'
+    # Each header is removed before it is added: a server that sends the
+    # same header for every site would otherwise make IIS refuse the file
+    # (error 500.19, a duplicate collection entry).
+    custom = "\n".join(f'        <remove name="{k}" />\n'
+                       f'        <add name="{k}" value="{html.escape(v, quote=True)}" />'
                        for k, v in headers.items())
     year = '<clientCache cacheControlMode="UseMaxAge" cacheControlMaxAge="365.00:00:00" ' \
            'cacheControlCustom="public, immutable" />'
