@@ -195,16 +195,32 @@ BLANK_PAGE_NOTE = ("This page is blank on purpose. The warning signs start on a 
 # starts on a new page) must start a sheet of its own: on the front of a
 # page printed on both sides, an odd page. Chromium ignores
 # `break-before: right`, so the export counts the pages before the card
-# (printed once with the card left out) and, when that count is odd, puts a
-# blank page before it. hide: true leaves the card out, false puts it back;
-# pad: add the blank page, with the words note on it. Returns whether the page
-# has such a sheet.
+# (printed once with the card and all that follows it left out: a
+# hospital's care-team box comes after the card, and counting it made a
+# handout of four pages of questions pad the wrong way) and, when that
+# count is odd, puts a blank page before it. hide: true leaves the card
+# and what follows it out, false puts them back; pad: add the blank page,
+# with the words note on it. Returns whether the page has such a sheet.
 URGENT_SHEET = """
 ([hide, pad, note]) => {
   const card = document.querySelector('.urgent-card--print');
   if (!card) return false;
-  if (hide) card.style.setProperty('display', 'none', 'important');
-  else card.style.removeProperty('display');
+  if (hide) {  // each element's own display kept, to be put back
+    const from = [card];
+    for (let el = card; el && el !== document.body; el = el.parentElement)
+      for (let next = el.nextElementSibling; next; next = next.nextElementSibling) from.push(next);
+    window.guideLeftOut = from.map(el => {
+      const kept = [el, el.style.getPropertyValue('display'), el.style.getPropertyPriority('display')];
+      el.style.setProperty('display', 'none', 'important');
+      return kept;
+    });
+  } else {
+    for (const [el, value, priority] of window.guideLeftOut || []) {
+      if (value) el.style.setProperty('display', value, priority);
+      else el.style.removeProperty('display');
+    }
+    window.guideLeftOut = [];
+  }
   if (pad) {
     const blank = document.createElement('p');
     blank.className = 'guide-blank-page';

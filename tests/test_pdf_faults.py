@@ -8,6 +8,7 @@ so the file runs in seconds plus the deadlines it waits out.
 """
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import uuid
@@ -16,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 import export_pdf
+from conftest import ROOT
 from guidekit import browser, config
 
 PAGE = """<!doctype html>
@@ -161,6 +163,35 @@ def test_a_cover_that_runs_over_onto_page_2_is_reported(tmp_path, capsys):
     assert f"warning: {name}: the cover runs over onto page 2" in err, err
     assert "reviewed_by" in err, err
     assert [p.name for p in written][0] == name and written[0].exists()
+
+
+@needs_chromium
+@pytest.mark.parametrize("question_pages", [2, 3])
+def test_the_urgent_sheet_starts_on_a_front_page_whatever_follows_it(tmp_path, question_pages):
+    """The handout's urgent-care sheet starts on an odd page (the front of a
+    sheet): after an odd number of pages of questions the export adds a
+    page that says why it is blank. A hospital's box after the sheet does
+    not count among the pages before it (it did: four pages of questions
+    and the box made five, so the sheet went on the back of a sheet)."""
+    questions = "".join(f'<div style="break-before: page"><p>Question page {n}?</p></div>'
+                        for n in range(2, question_pages + 1))
+    # The guide's print.css: it makes the sheet and the blank page start pages.
+    site = write_site(tmp_path / "site", handout_body=(
+        '<link rel="stylesheet" href="print.css"><div class="md-typeset">'
+        f'<p>Question page 1?</p>{questions}'
+        '<div class="urgent-card--print"><p>URGENT SHEET</p></div>'
+        '<div style="break-before: page"><p>The hospital box</p></div></div>'))
+    shutil.copy(ROOT / "docs" / "assets" / "stylesheets" / "print.css", site)
+    handout = [p for p in export_pdf.export(site)
+               if p.name == config.load()["extra"]["pdf"]["handout"]][0]
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(handout)).pages]
+    first = next(i for i, text in enumerate(pages) if "URGENT SHEET" in text)
+    assert first % 2 == 0, f"{question_pages} pages of questions: the urgent sheet starts on page {first + 1}"
+    padded = question_pages % 2 == 1
+    assert first == question_pages + padded, f"the urgent sheet starts on page {first + 1}: {pages}"
+    if padded:
+        assert export_pdf.BLANK_PAGE_NOTE in pages[first - 1], pages[first - 1]
+    assert "The hospital box" in pages[-1], "what follows the urgent sheet was not put back"
 
 
 def test_no_chromium_is_an_error_that_says_how_to_install_it(tmp_path, monkeypatch):

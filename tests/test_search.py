@@ -5,6 +5,8 @@ from the page.
 - A misspelled drug or word ("osimertinb", "pallative") finds the same first
   page as the right spelling (docs/assets/javascripts/lazy-search.js asks
   again with lunr's edit distance when a word matches nothing).
+- An answer that arrives after the reader has typed on is not shown under
+  the newer query (lazy-search.js drops it).
 - A word written in brackets or quotes, "(fever)", "(Tagrisso),",
   "“scanxiety”", is found on every page that has it (the search
   separator in mkdocs.yml splits at punctuation).
@@ -39,13 +41,12 @@ def search(open_page, server, query):
     the result links in the order shown, as paths from the site's root
     ("faq.html#how-long-do-i-have"); [] when the theme says nothing matches."""
     page = open_page(server + START).page
-    field = page.locator(".md-search__input")
-    field.click()
+    field, meta = open_search(page)
     # All but the last letter at once, then the last one as a key press: the
-    # theme searches on each key released, so only the whole query is asked.
+    # theme searches on each key released, so only the whole query is asked,
+    # and the answer shown next is its answer.
     field.fill(query[:-1])
     field.press(query[-1])
-    meta = page.locator(".md-search-result__meta")
     try:
         page.wait_for_function(
             """q => document.querySelector('.md-search__input').value === q &&
@@ -56,6 +57,23 @@ def search(open_page, server, query):
                     f"{RESULTS_TIMEOUT_MS // 1000} s (the theme says: {meta.text_content()!r})")
     hrefs = page.eval_on_selector_all(".md-search-result__item a[href]", "els => els.map(a => a.href)")
     return [h.split(SUBPATH, 1)[1] if SUBPATH in h else h for h in hrefs]
+
+
+def open_search(page):
+    """Click the search box and wait until search is ready: the index is in
+    and the theme has answered the empty query it asks then (its words leave
+    "Initializing search"). Typing sooner, the answer to a query caught
+    half-typed could be the one read. Returns the box and the results' line."""
+    field, meta = page.locator(".md-search__input"), page.locator(".md-search-result__meta")
+    waiting = meta.text_content()
+    field.click()
+    try:
+        page.wait_for_function("t => document.querySelector('.md-search-result__meta').textContent !== t",
+                               arg=waiting, timeout=RESULTS_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pytest.fail(f"search on {START} was not ready within {RESULTS_TIMEOUT_MS // 1000} s "
+                    f"(the theme says: {meta.text_content()!r})")
+    return field, meta
 
 
 def first_page(results):
@@ -77,6 +95,64 @@ def test_a_misspelled_word_finds_the_same_page(typed, meant, open_page, server, 
         f"searching {typed!r} puts {first_page(wrong)} first, {meant!r} puts {first_page(right)} first")
     text = (site / first_page(wrong)).read_text(encoding="utf-8").lower()
     assert meant in text, f"{first_page(wrong)}, first for {typed!r}, never says {meant!r}"
+
+
+# Put before the theme's search worker (served through a route): it holds
+# back its answer to "zqx" until the next query reaches it, as a busy
+# machine may, so that answer arrives after the reader has typed on.
+HOLD_ONE_ANSWER = """
+(() => {
+  const post = self.postMessage.bind(self);
+  let hold = false, held = null;
+  self.addEventListener('message', event => {
+    const m = event.data;
+    if (!m || m.type !== 2) return;  // the theme's query message
+    if (held) { post(held); held = null; }
+    hold = m.data === 'zqx';
+  });
+  self.postMessage = message => {
+    if (hold && message && message.type === 3) { held = message; hold = false; return; }
+    post(message);
+  };
+})();
+"""
+
+
+def test_an_answer_to_an_earlier_query_is_not_shown(open_page, server):
+    """An answer that arrives after the reader has typed on is not shown
+    under the newer query: the answer to "zqx" said "No matching documents"
+    under "fever" until fever's own came (lazy-search.js drops it). Every
+    change of the results while the box says "fever" is read."""
+    page = open_page(server + START).page
+
+    def with_hold(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=HOLD_ONE_ANSWER + response.text())
+
+    page.route("**/workers/search.*.js", with_hold)
+    field, meta = open_search(page)
+    for key in "zqx":
+        field.press(key)
+    page.evaluate("""() => {
+      window.guideSeen = [];
+      new MutationObserver(() => window.guideSeen.push({
+        box: document.querySelector('.md-search__input').value,
+        says: document.querySelector('.md-search-result__meta').textContent,
+        items: document.querySelectorAll('.md-search-result__item').length,
+      })).observe(document.querySelector('.md-search-result'),
+                  {subtree: true, childList: true, characterData: true});
+    }""")
+    field.fill("feve")
+    field.press("r")
+    page.wait_for_function(
+        """() => document.querySelector('.md-search__input').value === 'fever' &&
+               document.querySelectorAll('.md-search-result__item').length > 0""",
+        timeout=RESULTS_TIMEOUT_MS)
+    seen = [s for s in page.evaluate("() => window.guideSeen") if s["box"] == "fever"]
+    assert seen, "no change of the results was seen while the box said 'fever' (the test's reading is out of date)"
+    wrong = [s for s in seen if not s["items"]]
+    assert not wrong, (f"under 'fever' the results said {wrong[0]['says']!r}: the answer to 'zqx' "
+                       "(docs/assets/javascripts/lazy-search.js should drop an answer to an earlier query)")
 
 
 def test_a_loose_search_invents_nothing(open_page, server):

@@ -111,14 +111,18 @@
       function answer(data) {
         if (!data || data.type !== RESULT || !pending.length) return deliver(data);
         var asked = pending.shift();
+        // The answer to a query the reader has since changed is dropped: the
+        // theme would show it under the newer query ("No matching documents"
+        // for the empty query asked when search got ready, while the box
+        // already says "fever"), and the newer answer is on its way (the
+        // worker answers every query, once, in order).
+        if (pending.length) return;
         var items = (data.data && data.data.items) || [];
         if (asked.loose) {
           forget(items, asked.loose);
           return deliver(data);
         }
-        // Loosen only the newest query: an older one's results are about to
-        // be replaced by the newer one's anyway.
-        var again = pending.length ? null : loosened(asked.query, separator, items);
+        var again = loosened(asked.query, separator, items);
         if (!again) return deliver(data);
         pending.push({ query: again.query, loose: again.words });
         real.postMessage({ type: SEARCH, data: again.query });
