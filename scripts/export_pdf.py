@@ -437,7 +437,8 @@ def _print_page(c, source, job, paper):
         if contents and contents not in pdf.page_text(data, 1):
             print(f"warning: {job['file']}: the cover runs over onto page 2, so the contents "
                   "list starts on page 3. Shorten what the cover shows (in an overlay: "
-                  "extra.institution's name, url_text and reviewed_by), or print on A4 "
+                  "extra.institution's name, url_text and reviewed_by, or site_url, which the cover "
+                  "prints as \"Newest edition online\"), or print on A4 "
                   "(--paper a4), which is taller than US Letter", file=sys.stderr)
     finally:
         try:

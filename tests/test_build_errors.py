@@ -222,6 +222,28 @@ def test_overlay_without_inherit_says_how_to_start_it(project, previous_site):
     assert_previous_site_untouched(previous_site)
 
 
+def test_an_overlay_that_keeps_the_examples_numbers_fails_naming_them(project, previous_site):
+    """A hospital that copies the example and changes only its name and
+    phone would give patients the example's 24-hour line, feedback address
+    and "reviewed by" line: the build fails, naming each, and the last good
+    site stays. (The example itself builds: tests/test_intranet.py.)"""
+    example = (ROOT / "hospital-overlay.example.yml").read_text(encoding="utf-8")
+    mine = example.replace("name: St Elsewhere Cancer Centre", "name: Test Valley Hospital").replace(
+        'phone: "0100 000 0000"', 'phone: "0100 000 0007"')
+    assert mine.count("Test Valley") == 1 and "0100 000 0007" in mine, "the example's lines have changed"
+    overlay = write_overlay(project, mine)
+    (project / "docs" / "includes").mkdir(exist_ok=True)
+    result = run_build(previous_site, config_file=overlay, pdf=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert ("hospital.yml: extra.institution.urgent_phone, extra.institution.feedback_email, "
+            "extra.institution.reviewed_by are still the example's") in output, output
+    assert "0100 000 0099" in output and "put your hospital's own" in output, output
+    assert "extra.institution.name" not in output and "extra.institution.phone," not in output, output
+    assert "Traceback" not in output, output
+    assert_previous_site_untouched(previous_site)
+
+
 MARKUP = "<b>Bold</b> & <i>Co</i>"
 IMAGE = "<img src=x>"
 
@@ -233,7 +255,7 @@ def test_institution_values_are_escaped_everywhere(project, tmp_path):
 extra:
   institution:
     name: "{MARKUP}"
-    phone: "0100 000 0000"
+    phone: "0100 000 0001"
     url: https://www.example-hospital.org/cancer-care
     url_text: "{IMAGE}"
     reviewed_by: "{MARKUP}"
@@ -255,7 +277,7 @@ extra:
     ("disclaimer", "Read <a href='javascript:alert(1)'>this</a>.", "javascript:"),
 ], ids=["script", "event-handler", "javascript-address"])
 def test_a_script_in_an_overlay_fails_naming_the_setting(project, previous_site, key, value, shown):
-    institution = {"name": "St Elsewhere", "phone": "0100 000 0000",
+    institution = {"name": "St Elsewhere", "phone": "0100 000 0001",
                    "url": "https://www.example-hospital.org/"}
     extra = {"institution": institution}
     if key.startswith("institution."):

@@ -226,7 +226,7 @@ def test_cover_names_the_institution_and_a_set_edition(tmp_path):
         "    name: Test Valley Cancer Centre\n"
         "    phone: 0100 000 0001\n"
         "    url: https://example.org/cancer\n"
-        "    urgent_phone: 0100 000 0099\n"
+        "    urgent_phone: 0100 000 0098\n"
         "  pdf:\n"
         "    edition: 2031-02-14\n")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -236,7 +236,7 @@ def test_cover_names_the_institution_and_a_set_edition(tmp_path):
     assert "0100 000 0001" in text
     assert "Edition: 14 February 2031" in text
     # The hospital's 24-hour line is printed into "My care team".
-    assert "My 24-hour line: 0100 000 0099" in text
+    assert "My 24-hour line: 0100 000 0098" in text
     # With an address, the build writes a sitemap of the pages (without
     # one it writes none: overrides/hooks/lean_site.py).
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")

@@ -292,7 +292,7 @@ def region_sites(tmp_path_factory):
                 "  institution:\n    name: Test Valley Cancer Centre\n"
                 "    phone: \"+44 100 000 0002\"\n    url: https://example.org/cancer\n")
         if region == "uk":
-            body += "    urgent_phone: \"0100 000 0099\"\n"
+            body += "    urgent_phone: \"0100 000 0098\"\n"
         sites[region] = overlay_build(tmp_path_factory.mktemp(f"region-{region}"), body)
     return sites
 
@@ -351,14 +351,14 @@ def test_institution_phone_is_inside_the_card(region_sites):
     assert 'href="tel:+441000000002"' in card, "the hospital's number is not a working link in the card"
     assert "If this line is closed" in card
     card = card_html((region_sites["uk"] / "index.html").read_text(encoding="utf-8"))[0]
-    assert 'href="tel:01000000099"' in card and "24-hour line" in card
+    assert 'href="tel:01000000098"' in card and "24-hour line" in card
     assert "tel:+441000000002" not in card
     # Under its heading, before the signs (a reader in trouble looks there),
     # on one line; and the region's advice for readers without a 24-hour
     # number is left out, since the card gives one.
     tier = re.search(r'urgent-card__tier--line">(.*?)</div>\s*</div>', card, re.S).group(1)
-    assert tier.index("tel:01000000099") < tier.index("<li>"), "the 24-hour number comes after the signs"
-    assert "0100\u00a0000\u00a00099" in tier, "the 24-hour number can break across lines"
+    assert tier.index("tel:01000000098") < tier.index("<li>"), "the 24-hour number comes after the signs"
+    assert "0100\u00a0000\u00a00098" in tier, "the 24-hour number can break across lines"
     uk_missing = read_yaml(DOCS / "includes" / "regions.yml", "regions")["uk"]["line_missing"]
     assert as_read(uk_missing) not in as_read(re.sub(r"<[^>]+>", " ", card))
 

@@ -12,6 +12,12 @@ Every value must be text. YAML reads an unquoted phone number as a number
 (01000000000 is octal, 134217728; +44... loses its +), so a phone number that
 is not quoted fails the build with the line to write instead.
 
+An overlay copied from the example that still carries one of its
+values that patients act on (a phone number they would call, the feedback
+address, the hospital's name, the "reviewed by" line that claims a review)
+fails the build, naming each; only hospital-overlay.example.yml itself may
+carry them.
+
 Priorities: all 0. Its checks and the logo file depend on no other hook,
 and the templates use the logo and the tel: addresses only when pages are
 rendered, after every hook's on_config and on_files.
@@ -19,6 +25,8 @@ rendered, after every hook's on_config and on_files.
 import pathlib
 import re
 
+import yaml
+from guidekit import ROOT
 from guidekit.phone import tel_address
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -29,6 +37,35 @@ from mkdocs.structure.files import File
 PHONE = re.compile(r"^\s*\+?[\d\s().-]*\d[\d\s().-]*$")
 KNOWN = {"name", "phone", "urgent_phone", "url", "url_text", "logo", "feedback_email", "reviewed_by"}
 PHONES = ("phone", "urgent_phone")  # urgent_phone: the 24-hour line, in the urgent-care card
+
+
+# The worked example, and its values a hospital must replace (see above).
+EXAMPLE = ROOT / "hospital-overlay.example.yml"
+EXAMPLE_ONLY = ("name", "phone", "urgent_phone", "feedback_email", "reviewed_by")
+
+
+def check_not_the_example(config, inst):
+    """Fail when an overlay other than the example keeps one of the
+    example's values in EXAMPLE_ONLY (white space aside)."""
+    if not EXAMPLE.is_file() or pathlib.Path(config.config_file_path).resolve() == EXAMPLE.resolve():
+        return
+    # The example's own block (it sets extra.institution itself, so reading
+    # its YAML, not the merged configuration, gives the example's values).
+    example = ((yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")) or {}).get("extra") or {}).get(
+        "institution") or {}
+
+    def same(key):
+        mine, theirs = inst.get(key), example.get(key)
+        return bool(mine and theirs) and " ".join(str(mine).split()) == " ".join(str(theirs).split())
+
+    kept = [key for key in EXAMPLE_ONLY if same(key)]
+    if kept:
+        raise PluginError(f"{config.config_file_path}: extra.institution."
+                          + ", extra.institution.".join(kept)
+                          + f" {'is' if len(kept) == 1 else 'are'} still the example's "
+                          f"({'; '.join(repr(' '.join(str(inst[k]).split())[:60]) for k in kept)}), "
+                          "from hospital-overlay.example.yml. Patients would call, write to or trust "
+                          "it: put your hospital's own, or leave the key out.")
 
 
 # What would run in a reader's browser if a template printed it unescaped
@@ -94,6 +131,7 @@ def on_config(config, **kwargs):
             raise PluginError(f"{config.config_file_path}: extra.institution.{key} is '{number}'. Write "
                               "only the number patients call (digits, spaces, - ( ) . and a leading "
                               f"+), for example  {key}: \"0100 000 0000\"")
+    check_not_the_example(config, inst)
     missing = [k for k in ("name", "phone", "url") if not str(inst.get(k) or "").strip()]
     if missing:
         raise PluginError(f"{config.config_file_path}: extra.institution needs "
