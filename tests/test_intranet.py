@@ -12,9 +12,11 @@ import pytest
 
 import export_pdf
 
-from conftest import ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, build_with_overlay, page_texts, run_build, serve
+from conftest import (ALL_PAGES, NAV_PAGES, ROOT, SUBPATH, Tab, build_with_overlay, format_axe, page_texts,
+                      run_axe, run_build, screenshot, serve)
 from guidekit import config as guide_config
 from guidekit import urgent_care
+from guidekit.phone import tel_address
 
 OVERLAY = ROOT / "hospital-overlay.example.yml"
 
@@ -47,12 +49,39 @@ def test_overlay_starts_with_inherit():
     assert first == "INHERIT: mkdocs.yml"
 
 
+BANNER = re.compile(r'<aside class="md-banner">.*?</aside>', re.S)
+
+
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_branded_name_and_phone_on_every_page(branded_site, page):
+    """The hospital's name and care-team number are on every page, in the
+    line above the header as well as in the box at the foot."""
     inst = overlay_settings()
+    raw = (branded_site / page).read_text(encoding="utf-8")
     text = " ".join(page_text(branded_site / page).split())
     assert inst["name"] in text, f"{page} does not show the institution's name"
     assert inst["phone"] in text, f"{page} does not show the care team's phone number"
+    banner = BANNER.search(raw)
+    assert banner, f"{page} has no line above its header with the hospital's name " \
+                   "(overrides/partials/institution-banner.html)"
+    assert html.escape(inst["name"]) in banner.group(0) and \
+        f'href="tel:{tel_address(inst["phone"])}"' in banner.group(0), banner.group(0)
+
+
+def test_branded_banner_on_a_phone_and_on_paper(branded_site, open_page):
+    """On a phone the line sits above the header, within the screen, passes
+    axe-core's checks (its link's colour on the bar), and is not printed."""
+    with serve(branded_site, SUBPATH) as srv:
+        page = open_page(srv.url + "index.html", width=360, height=740).page
+        banner, header = page.locator(".md-banner"), page.locator(".md-header")
+        assert banner.is_visible(), "the hospital's line is not shown"
+        assert banner.bounding_box()["y"] + banner.bounding_box()["height"] <= header.bounding_box()["y"] + 1
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+        violations = run_axe(page)
+        assert not violations, "\n".join(format_axe("index.html (branded, 360 px)", violations))
+        screenshot(page, "branded-banner-360")
+        page.emulate_media(media="print")
+        assert not banner.is_visible(), "the hospital's line above the header is printed"
 
 
 def test_branded_logo_published(branded_site):
@@ -119,6 +148,7 @@ def test_unbranded_site_names_no_institution(site):
     for page in ALL_PAGES:
         text = (site / page).read_text()
         assert "guide-institution" not in text, f"{page} has an institution box without branding"
+        assert "md-banner" not in text, f"{page} has a line above its header without branding"
         assert inst["name"] not in text and inst["phone"] not in text
 
 
