@@ -27,7 +27,7 @@ def svg_path(name):
 
 
 def img_tags(html, name):
-    return re.findall(r'<img\b[^>]*\bsrc="[^"]*assets/figures/' + re.escape(name) + r'"[^>]*>', html)
+    return re.findall(r'<img\b[^>]*\bsrc="[^"]*assets/figures/' + re.escape(name) + r'(?:\?v=[0-9a-f]+)?"[^>]*>', html)
 
 
 def test_every_figure_is_listed():
@@ -62,7 +62,7 @@ def test_on_its_page_with_alt_text(site, name, page):
 def test_loads_in_chromium(server, open_page, name, page):
     loaded = open_page(server + page)
     state = loaded.page.evaluate("""name => {
-        const img = Array.from(document.images).find(i => i.getAttribute('src').endsWith(name));
+        const img = Array.from(document.images).find(i => i.getAttribute('src').split('?')[0].endsWith(name));
         if (!img) return null;
         const report = () => ({natural: img.naturalWidth, shown: img.getBoundingClientRect().width, alt: img.alt});
         if (img.complete) return report();

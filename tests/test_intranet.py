@@ -87,7 +87,7 @@ def test_branded_banner_on_a_phone_and_on_paper(branded_site, open_page):
 def test_branded_logo_published(branded_site):
     logo = "assets/branding/" + pathlib.PurePosixPath(overlay_settings()["logo"]).name
     text = (branded_site / "index.html").read_text()
-    assert f'src="{logo}"' in text, f"index.html does not show the overlay's logo ({logo})"
+    assert f'src="{logo}?v=' in text, f"index.html does not show the overlay's logo ({logo})"
     assert (branded_site / logo).is_file(), f"{logo} was not published"
 
 

@@ -469,7 +469,7 @@ def test_single_page_prints_collapsed_blocks_open(server, open_page):
 def test_every_nav_page_has_print_rules(site):
     # print.css is linked from every page, so any page prints clean.
     for page in NAV_PAGES:
-        assert 'assets/stylesheets/print.css"' in (site / page).read_text(encoding="utf-8"), page
+        assert 'assets/stylesheets/print.css?v=' in (site / page).read_text(encoding="utf-8"), page
 
 
 # --- the post-processing alone (guidekit.pdf, no browser) ---------------------------

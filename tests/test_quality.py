@@ -650,7 +650,7 @@ def test_the_site_carries_no_theme_file_that_nothing_loads(site):
     assert not (site / lean.DEFAULT_FAVICON).exists(), f"{lean.DEFAULT_FAVICON} is in the site; no page links it"
     assert not [p.name for p in site.glob("sitemap.xml*")], "an empty sitemap is in the site (no site_url)"
     favicon = guide_config.load()["theme"]["favicon"]
-    assert (site / favicon).is_file() and f'href="{favicon}"' in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / favicon).is_file() and f'href="{favicon}?v=' in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_search_languages_keep_the_files_their_worker_loads():

@@ -5,16 +5,26 @@
   hour for other assets, none for pages, the search index and the PDFs;
   each says so in its own syntax, checked against the rules the build
   defines once (overrides/hooks/server_files.py).
+- Every page asks for a file under assets/ that keeps its name between
+  editions by an address with its version (?v=, from its content), so a
+  new edition's page never meets an hour-old copy; a fingerprinted file
+  needs none; an address that names no built file fails the build.
 - The published site holds what readers and servers need: no build report,
   no source maps, no path of the build machine.
 - The 404 page works under a subpath, styled by the theme, under the policy.
 - Served with that policy, the theme's header buttons work by keyboard at
   phone width, and the search dialog has a name.
 """
+import hashlib
+import html.parser
+import posixpath
 import re
+import types
 import xml.etree.ElementTree as ET
 
 import pytest
+
+from mkdocs.exceptions import PluginError
 
 from conftest import ROOT, serve
 from guidekit import build_report_path
@@ -184,6 +194,82 @@ def test_published_site_holds_only_what_readers_and_servers_need(site):
             text = path.read_text(encoding="utf-8", errors="replace")
             leaked = [m for m in machine if m in text]
             assert not leaked, f"{path.relative_to(site)} holds a path of the build machine: {leaked}"
+
+
+# --- versions in the addresses of files that keep their name -----------------------------
+
+class Addresses(html.parser.HTMLParser):
+    """Every address in src, href, srcset and data-guide-large of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href", "data-guide-large") and value:
+                self.found.append(value)
+            elif name == "srcset" and value:
+                self.found += [c.strip().split(" ")[0] for c in value.split(",")]
+
+
+def test_files_that_keep_their_name_are_asked_for_by_their_version(site, rules):
+    """A page of a new edition gets the new guide.css, script or drawing,
+    not the copy a browser kept for an hour: its address carries the start
+    of the SHA-256 of the file as published (checked here from the file)."""
+    seen, wrong = set(), []
+    for page in sorted(site.rglob("*.html")):
+        parser = Addresses()
+        parser.feed(page.read_text(encoding="utf-8"))
+        where = page.relative_to(site).as_posix()
+        for address in parser.found:
+            path, _, query = address.partition("?")
+            if "://" in path or path.startswith(("#", "data:", "mailto:", "tel:")) or not path:
+                continue
+            if path.startswith("/"):  # the 404 page without site_url has none
+                continue
+            file = posixpath.normpath(posixpath.join(posixpath.dirname(where), path))
+            if not file.startswith("assets/"):
+                continue
+            if rules.FINGERPRINTED.search(file):
+                if query:
+                    wrong.append(f"{where}: {address} has a hash in its name and needs no version")
+                continue
+            want = hashlib.sha256((site / file).read_bytes()).hexdigest()[:10]
+            seen.add(file)
+            if query != f"v={want}":
+                wrong.append(f"{where}: {address} should end ?v={want}")
+    assert not wrong, "overrides/hooks/server_files.py (versioned):\n" + "\n".join(wrong[:20])
+    for kind in ("assets/stylesheets/guide.css", "assets/stylesheets/print.css",
+                 "assets/javascripts/lazy-search.js", "assets/javascripts/my-situation.js",
+                 "assets/logo.svg", "assets/favicon.svg"):
+        assert kind in seen, f"no page asks for {kind}"
+    assert any(f.startswith("assets/figures/variants/") for f in seen), "no page shows a figure's variant"
+
+
+def test_versions_leave_other_addresses_alone_and_name_a_missing_file(tmp_path, rules):
+    site = tmp_path / "site"
+    (site / "assets" / "stylesheets").mkdir(parents=True)
+    (site / "assets" / "stylesheets" / "guide.css").write_text("body{}")
+    (site / "assets" / "stylesheets" / "main.0123abcd.min.css").write_text("x{}")
+    v = hashlib.sha256(b"body{}").hexdigest()[:10]
+    config = types.SimpleNamespace(site_dir=str(site), site_url="https://example.org/guide/")
+    rules.on_pre_build(config)
+    page = ('<link href="../assets/stylesheets/guide.css"><link href="../assets/stylesheets/main.0123abcd.min.css">'
+            '<img srcset="../assets/stylesheets/guide.css 2x, https://example.org/x.svg 1x">'
+            '<a href="https://other.example/assets/a.css"></a><a href="../faq.html#x"></a>'
+            '<img src="data:image/png;base64,AA"><a href="../assets/stylesheets/guide.css#top"></a>')
+    out = rules.versioned(page, "a/page.html", config)
+    assert out == (f'<link href="../assets/stylesheets/guide.css?v={v}">'
+                   '<link href="../assets/stylesheets/main.0123abcd.min.css">'
+                   f'<img srcset="../assets/stylesheets/guide.css?v={v} 2x, https://example.org/x.svg 1x">'
+                   '<a href="https://other.example/assets/a.css"></a><a href="../faq.html#x"></a>'
+                   '<img src="data:image/png;base64,AA"><a href="../assets/stylesheets/guide.css#top"></a>')
+    # The 404 page's addresses start from site_url's path.
+    assert rules.versioned('<link href="/guide/assets/stylesheets/guide.css">', "404.html", config) == \
+        f'<link href="/guide/assets/stylesheets/guide.css?v={v}">'
+    with pytest.raises(PluginError, match=r"faq\.html: links to assets/stylesheets/gide\.css.*docs/assets/"):
+        rules.versioned('<link href="assets/stylesheets/gide.css">', "faq.html", config)
 
 
 # --- the 404 page under a subpath ------------------------------------------------------

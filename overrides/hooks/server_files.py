@@ -12,15 +12,31 @@ policy(), HEADERS, COMPRESSED_TYPES and the cache lifetimes.
 It also removes what neither readers nor servers need: the theme's source
 maps (*.map, 1 MB, only a developer's tools read them).
 
-Priority -100: after every other hook's on_post_build (the print page and
-its moved scripts are written by then), so the site is complete when the
-file list for web.config is taken.
+A new edition reaches readers at once: the files under assets/ that keep
+their name from one edition to the next (the guide's own stylesheets,
+scripts, figures, logo and favicon) are cached for an hour, so every page
+asks for them with a version in the address, "guide.css?v=<10 hex>", the
+start of the SHA-256 of the file as built (on_post_page, on_post_template;
+the print page gets it through overrides/hooks/print_page.py). A changed
+file gets a new address, which no browser has kept; an unchanged one keeps
+its address and its cached copy. Files with a hash in their name
+(FINGERPRINTED) need none. An address under assets/ that names no built
+file fails the build.
+
+Priorities: -110 on on_post_page and on_post_template, after
+overrides/hooks/strict_csp.py (-100) has written the last files pages link
+to; -100 on on_post_build, after every other hook's on_post_build (the print
+page and its moved scripts are written by then), so the site is complete
+when the file list for web.config is taken.
 """
+import hashlib
+import posixpath
 import html
 import pathlib
 import re
 from urllib.parse import urlsplit
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 
@@ -75,6 +91,81 @@ def fingerprinted_files(site):
     """Paths (from the site's root) of the files that may be kept for a year."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
                   if p.is_file() and FINGERPRINTED.search(p.relative_to(site).as_posix()))
+
+
+# Attributes that hold the address of a file: one address, or (srcset) a
+# comma-separated list of addresses, each maybe followed by a size.
+ADDRESS_ATTRIBUTE = re.compile(r'(?<=\s)(src|href|srcset|data-guide-large)="([^"]*)"')
+VERSION_LENGTH = 10
+_versions = {}
+
+
+def site_path(address, page_uri, config):
+    """The file (its path from the site's root) an address on the built page
+    page_uri names, or None when it names no file of the site's own
+    (another host, a query, a fragment, a data: address)."""
+    if not address or "?" in address or "#" in address or ":" in address.split("/")[0]:
+        return None
+    if address.startswith("//"):
+        return None
+    if address.startswith("/"):  # the 404 page's addresses start from site_url's path
+        base = urlsplit(config.site_url or "").path.rstrip("/") + "/"
+        if not address.startswith(base):
+            return None
+        return posixpath.normpath(address[len(base):])
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), address))
+    return None if path.startswith("../") else path
+
+
+def version(site, path):
+    """The version an address of the file at path carries (cached per build)."""
+    if path not in _versions:
+        _versions[path] = hashlib.sha256((site / path).read_bytes()).hexdigest()[:VERSION_LENGTH]
+    return _versions[path]
+
+
+def versioned(text, page_uri, config):
+    """text with "?v=<version>" after every address of a file under assets/
+    that keeps its name between editions."""
+    site = pathlib.Path(config.site_dir)
+
+    def one(address):
+        path = site_path(address, page_uri, config)
+        if not path or not path.startswith("assets/") or FINGERPRINTED.search(path):
+            return address
+        if not (site / path).is_file():
+            raise PluginError(f"{page_uri}: links to {address}, but the build wrote no {path}. "
+                              "Fix the address (in the page, a template in overrides/, or "
+                              "mkdocs.yml's extra_css, extra_javascript or theme) or add the file "
+                              "under docs/assets/.")
+        return f"{address}?v={version(site, path)}"
+
+    def attribute(m):
+        name, value = m.group(1), m.group(2)
+        if name != "srcset":
+            return f'{name}="{one(value)}"'
+        candidates = []
+        for candidate in value.split(","):
+            address, _, size = candidate.strip().partition(" ")
+            candidates.append(" ".join(filter(None, [one(address), size.strip()])))
+        return f'{name}="{", ".join(candidates)}"'
+
+    return ADDRESS_ATTRIBUTE.sub(attribute, text)
+
+
+@event_priority(0)
+def on_pre_build(config, **kwargs):
+    _versions.clear()
+
+
+@event_priority(-110)
+def on_post_page(output, page, config, **kwargs):
+    return versioned(output, page.file.dest_uri, config)
+
+
+@event_priority(-110)
+def on_post_template(output, template_name, config, **kwargs):
+    return versioned(output, template_name, config) if template_name.endswith(".html") else output
 
 
 def error_page_path(config):
