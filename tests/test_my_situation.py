@@ -44,9 +44,10 @@ CONDITIONAL = {
     "stay on drug": "can I stay on the drug that is still working",
     "brain help": "If the cancer is in my brain",
     "bones": "If the cancer is in my bones",
-    "stop treatment": "chose to stop cancer treatment",
-    "hospice": "When would hospice care make sense",
 }
+# Listed for everyone, whatever the answers (docs/includes/my-situation.yml):
+# never first "for your situation", never hidden.
+FOR_EVERYONE = ("chose to stop cancer treatment", "When would hospice care make sense")
 TESTING = {"tests why", "tissue or blood", "many genes", "results show", "blood finds nothing",
            "unclear", "biopsy risks"}
 
@@ -81,7 +82,7 @@ COMBINATIONS = {
          "supportive-care.html#why-it-helps-to-start-early",
          "supportive-care.html#what-it-can-help-with"],
         ["telisotuzumab vedotin"],
-        {"brain scan", "bones", "stop treatment"} | TESTING),
+        {"brain scan", "bones"} | TESTING),
     "ALK after a targeted drug, in the brain, last question skipped": (
         {"driver": "alk", "first": "targeted", "where": "brain"},
         ["understanding-progression.html#why-a-treatment-stops-working",
@@ -92,7 +93,7 @@ COMBINATIONS = {
          "clinical-trials.html#why-trials-are-worth-asking-about-now",
          "supportive-care.html#why-it-helps-to-start-early"],
         ["lorlatinib"],
-        {"resistance", "treat spots", "brain help", "stop treatment", "hospice"} | TESTING),
+        {"resistance", "treat spots", "brain help"} | TESTING),
     "EGFR exon 20 after immunotherapy, many places and the brain (question 3 takes both), more time": (
         {"driver": "egfr-ex20", "first": "immuno", "where": ["many", "brain"], "matters": "time"},
         # Both places' sections, in the order of the guide.
@@ -125,7 +126,7 @@ COMBINATIONS = {
          "supportive-care.html#why-it-helps-to-start-early",
          "supportive-care.html#planning-ahead"],
         ["sotorasib", "adagrasib"],
-        {"brain scan", "few or many", "treat spots", "brain help", "bones", "stop treatment", "hospice"}),
+        {"brain scan", "few or many", "treat spots", "brain help", "bones"}),
     "HER2 after immunotherapy, a few spots": (
         {"driver": "her2", "first": "immuno", "where": "few"},
         ["understanding-progression.html#things-that-can-look-like-progression",
@@ -135,7 +136,7 @@ COMBINATIONS = {
          "clinical-trials.html#why-trials-are-worth-asking-about-now",
          "supportive-care.html#why-it-helps-to-start-early"],
         ["trastuzumab deruxtecan", "zongertinib", "sevabertinib"],
-        {"brain scan", "treat spots", "stop treatment", "hospice"}),
+        {"brain scan", "treat spots"}),
 }
 
 SHOWN = """() => {
@@ -232,6 +233,10 @@ def test_answers_show_exactly_what_fits(server, new_tab, name):
     picked = [q for q in want if is_conditional(q)]
     assert shown["situation"] == picked, \
         f"{name}: 'Questions for your situation' lists {shown['situation']}, expected {picked}"
+    for words in FOR_EVERYONE:
+        assert any(words in q for q in shown["questions"]) and \
+            not any(words in q for q in shown["situation"]), \
+            f"{name}: {words!r} should be listed for everyone, not hidden or put first"
     # Results are announced politely, with the counts the reader sees.
     status = page.locator("#ms-status")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
@@ -349,7 +354,7 @@ def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
     assert not visible(".admonition.abstract"), "the Key points box prints"
     for q in expected_questions(conditional):
         assert page.get_by_text(q, exact=True).is_visible(), f"a chosen question does not print: {q}"
-    assert not page.get_by_text(CONDITIONAL["hospice"]).is_visible(), "a question not chosen prints"
+    assert not page.get_by_text(CONDITIONAL["bones"]).is_visible(), "a question not chosen prints"
     for label in ("Diagnosis and cell type", "Stage, and where the cancer is now"):
         assert page.locator(".ms-record__field", has_text=label).is_visible(), f"record field missing: {label}"
     heads = page.locator(".ms-record table th").all_inner_texts()
