@@ -27,7 +27,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT, SUBPATH
-from guidekit import treatments
+from guidekit import config as guide_config
+from guidekit import treatments, urgent_care
 
 START = "index.html"
 RESULTS_TIMEOUT_MS = 20_000
@@ -213,18 +214,46 @@ def test_hosting_guide_not_in_patient_search(query, open_page, server, site):
         f"`search: exclude: true` in its front matter; results: {results[:4]}")
 
 
-def test_how_long_will_i_live_leads_to_the_honest_answer(open_page, server):
-    results = search(open_page, server, "how long will I live")
+@pytest.mark.parametrize("query", ["how long will I live", "life expectancy", "prognosis"])
+def test_how_long_will_i_live_leads_to_the_honest_answer(query, open_page, server):
+    """However a reader puts it (patient review: "life expectancy" found six
+    copies of the urgent card's crisis line, "prognosis" nothing)."""
+    results = search(open_page, server, query)
     assert "hosting.html" not in pages_of(results), (
-        f"'how long will I live' shows the hosting guide: docs/hosting.md needs "
+        f"{query!r} shows the hosting guide: docs/hosting.md needs "
         f"`search: exclude: true`; results: {results[:4]}")
     assert first_page(results) == HONEST_ANSWER.split("#")[0], (
-        f"'how long will I live' puts {first_page(results)} first, not the FAQ; results: {results[:4]}")
+        f"{query!r} puts {first_page(results)} first, not the FAQ; results: {results[:4]}")
     first_group = [r for r in results if r.split("#")[0] == first_page(results)]
     assert HONEST_ANSWER in first_group[:3], (
-        f"'how long will I live' does not show {HONEST_ANSWER} among the FAQ's first results "
+        f"{query!r} does not show {HONEST_ANSWER} among the FAQ's first results "
         f"({first_group[:3]}): give that answer the words people type (e.g. 'How long will I "
         "live?') in docs/faq.md")
+
+
+@pytest.mark.parametrize("query", ["fever", "chest pain"])
+def test_the_urgent_card_is_found_once_on_start_here(query, open_page, server, site):
+    """Six pages show the card; search finds it on its home page only
+    (overrides/partials/urgent-card.html: data-search-exclude on the
+    copies and on its list of sources), so a warning sign leads first to
+    the card, once, not to six copies of it."""
+    card = urgent_care.load(ROOT / "docs")
+    home = guide_config.html_name(card["home"])
+    item = card["tiers"][0]["items"][0]["text"]
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    holding = sorted(doc["location"] for doc in index["docs"] if item in doc["text"])
+    assert len(holding) == 1 and holding[0].split("#")[0] == home, \
+        f"the card's first item is indexed under {holding}, not once under {home}"
+    results = search(open_page, server, query)
+    assert results and results[0].split("#")[0] == home, \
+        f"searching {query!r} does not put the card on {home} first: {results[:4]}"
+
+
+def test_fatigue_finds_the_help_for_tiredness(open_page, server):
+    results = search(open_page, server, "fatigue")
+    assert first_page(results) == "supportive-care.html", (
+        f"searching 'fatigue' puts {first_page(results)} first, not supportive-care.html "
+        f"(the table of symptoms says 'Tiredness (fatigue)'): {results[:4]}")
 
 
 def test_lighthouse_accessibility_on_one_page(site):

@@ -52,7 +52,7 @@ def card_text(built, sources=True, print_copy=False):
     # The line that only the PDF shows (pointing to Start here's card) aside.
     card = re.sub(r'<div class="urgent-card__print-pointer">.*?</div>', " ", cards[0], flags=re.S)
     if not sources:
-        card = re.sub(r'<details class="urgent-card__sources">.*?</details>', " ", card, flags=re.S)
+        card = re.sub(r'<details class="urgent-card__sources"[^>]*>.*?</details>', " ", card, flags=re.S)
         card = re.sub(r'<sup class="urgent-card__refs">.*?</sup>', " ", card, flags=re.S)
     return as_read(re.sub(r"<[^>]+>", " ", card))
 
