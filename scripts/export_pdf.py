@@ -304,10 +304,12 @@ def settings(config_file):
     if handout_page not in chapters:
         raise ExportError(f"{config_file}: extra.pdf.handout_page {handout_page} is not a chapter "
                           "of the printed guide (a page of the nav that the print page holds)")
-    # The footer is on every page, the urgent-care sheet at the end too,
-    # whose own sources are with the card in the first chapter: it says
-    # whose sources it points to (extra.pdf.handout_sources, {chapter}: the
-    # handout page's chapter number).
+    # The footer is on every page: the disclaimer, and on the questions'
+    # pages where their sources are (extra.pdf.handout_sources, {chapter}:
+    # the handout page's chapter number). The urgent-care sheet at the end
+    # says itself where its own sources are, so its pages have the
+    # disclaimer alone (carer review: "Question sources: chapter 10" under
+    # the warning signs, which come from chapter 1).
     sources = str(extra_pdf.get("handout_sources") or "")
     try:
         sources = sources.format(chapter=chapters.index(handout_page) + 1)
@@ -323,7 +325,8 @@ def settings(config_file):
         {"page": config.html_name(handout_page), "file": extra_pdf["handout"],
          "title": f"{extra_pdf['handout_title']} - {title}", "mode": "handout",
          "classes": ["guide-pdf", "guide-handout"],
-         "footer": handout_footer},
+         "footer": handout_footer,
+         "sheet_footer": " ".join(str(extra_pdf.get("handout_footer") or "").split())},
     ]
     if extra_pdf.get("large_print"):
         jobs.append({"page": config.print_page(config_file), "file": extra_pdf["large_print"],
@@ -392,7 +395,7 @@ def _print_page(c, source, job, paper):
         with c.step(f"preparing {name} (opening collapsed blocks, waiting for fonts and images)",
                     DEADLINES["prepare"]):
             page.evaluate(PREPARE, job["classes"])
-            chapters, contents = [], ""
+            chapters, contents, sheet_from = [], "", None
             if job["mode"] == "book":
                 page.evaluate(LINK_NOTES)
                 found = page.evaluate(CHAPTERS)
@@ -407,6 +410,7 @@ def _print_page(c, source, job, paper):
                 if page.evaluate(URGENT_SHEET, [True, False, ""]):
                     before = pdf.page_count(page.pdf(**options))
                     page.evaluate(URGENT_SHEET, [False, before % 2 == 1, BLANK_PAGE_NOTE])
+                    sheet_from = before + 1 + before % 2  # after the blank page, if any
         # The contents list and the links to other chapters get their page
         # numbers from the printed PDF's link targets, and a chapter after a
         # nearly empty page follows on it; print again until nothing changes.
@@ -466,6 +470,8 @@ def _print_page(c, source, job, paper):
                 labels[n - 1] = f"{labels[n - 1]} · {job['continues']}"
     else:
         labels = [job.get("footer") or job["title"]] * count
+        if sheet_from and job.get("sheet_footer"):
+            labels[sheet_from - 1:] = [job["sheet_footer"]] * (count - sheet_from + 1)
     return data, headings, labels
 
 

@@ -430,9 +430,14 @@ def test_handout_is_short_and_complete(handout):
     footer = norm(extra_pdf["handout_footer"])
     sources = norm(extra_pdf["handout_sources"].format(chapter=guide_config.chapters().index(handout_page) + 1))
     assert re.search(r"chapter \d+", sources), f"extra.pdf.handout_sources names no chapter: {sources!r}"
-    for i, page in enumerate(texts, start=1):
+    for i, page in enumerate(texts[:card], start=1):
         assert footer in norm(page) and sources in norm(page), \
             f"{handout.name} page {i}: no footer line (the disclaimer, and where the questions' sources are)"
+    # The urgent-care sheet says where its own sources are: its pages'
+    # footer is the disclaimer alone, not the questions' chapter.
+    for i, page in enumerate(texts[card:], start=card + 1):
+        assert footer in norm(page) and sources not in norm(page), \
+            f"{handout.name} page {i} (the urgent-care sheet): its footer should be the disclaimer alone"
     for chrome in CHROME + ["Next:"]:
         assert chrome not in text
     assert not [i for i, n in enumerate(ink_per_page(handout), 1) if n < 15]
