@@ -165,7 +165,9 @@ def on_post_page(output, page, config, **kwargs):
 
 @event_priority(-110)
 def on_post_template(output, template_name, config, **kwargs):
-    return versioned(output, template_name, config) if template_name.endswith(".html") else output
+    if not template_name.endswith(".html"):  # sitemap.xml: no page asks for an asset there
+        return output
+    return versioned(output, template_name, config)
 
 
 def error_page_path(config):
