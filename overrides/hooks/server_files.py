@@ -30,9 +30,9 @@ page and its moved scripts are written by then), so the site is complete
 when the file list for web.config is taken.
 """
 import hashlib
-import posixpath
 import html
 import pathlib
+import posixpath
 import re
 from urllib.parse import urlsplit
 
