@@ -132,6 +132,9 @@ CASES = [
     ("script-in-page", script_in_page, "docs/faq.md", ["<script>", "remove it"]),
     ("event-handler-in-page", handler_in_page, "docs/faq.md",
      ["inline event handler", "onmouseover", "Remove it"]),
+    ("handout-without-urgent-signs",
+     lambda d: set_front_matter(d / "questions-to-ask.md", "urgent_care", "pointer"),
+     "docs/questions-to-ask.md", ["handout", "urgent_care: sheet"]),
 ]
 
 

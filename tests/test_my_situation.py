@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT, format_axe, norm, run_axe, screenshot
 from guidekit import config as guide_config
+from guidekit import urgent_care
 
 PAGE = "my-situation.html"
 # The margins of print.css (@page), as a browser prints them.
@@ -363,11 +364,24 @@ def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
     for href in sections:
         assert page.locator(f'[data-ms-list=sections] a[href="{href}"]').is_visible()
     screenshot(page, "my-situation-print", full_page=True)
-    # Two sheets printed on both sides, on either paper size.
+    # The list on two sheets printed on both sides, on either paper size;
+    # then the urgent-care signs on one page of their own, to keep by the
+    # phone (urgent_care: sheet; patient review: the list went home without
+    # them).
+    card = urgent_care.load(ROOT / "docs")
+    first_sign = norm(urgent_care.text_of(card["tiers"][0]["items"][0]))
     for paper in ("A4", "Letter"):
-        pdf = page.pdf(format=paper, margin=PRINT_MARGINS)
-        pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        assert pages <= 4, f"the printed list takes {pages} {paper} pages; it must fit on two sheets (4 pages)"
+        texts = [norm(p.extract_text()) for p in
+                 PdfReader(io.BytesIO(page.pdf(format=paper, margin=PRINT_MARGINS))).pages]
+        # A page's text opens with its number (print.css @page), then the title.
+        starts = [n for n, text in enumerate(texts, 1)
+                  if re.match(rf"(\d+ )?{re.escape(norm(card['title']))}", text)]
+        assert starts == [len(texts)], \
+            f"{paper}: the urgent-care signs should start the last page alone; they start on {starts} of {len(texts)}"
+        assert first_sign in texts[-1] and "Where this advice comes from" in texts[-1], \
+            f"{paper}: the urgent-care signs do not fit on one page"
+        assert len(texts) - 1 <= 4, \
+            f"the printed list takes {len(texts) - 1} {paper} pages; it must fit on two sheets (4 pages)"
     # The space to write prints as on the questions page: one style of
     # ruled lines in the guide, not two.
     notes_height = "sel => document.querySelector(sel).getBoundingClientRect().height"

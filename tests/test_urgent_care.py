@@ -30,7 +30,10 @@ def pages_with(mode):
 
 
 FULL = pages_with("full")
-POINTER = pages_with("pointer")
+# Pages printed on their own and taken home (the handout, My situation): a
+# pointer on screen, the card's words on a sheet of their own on paper.
+SHEET = pages_with("sheet")
+POINTER = pages_with("pointer") + SHEET  # a one-line pointer on screen
 
 
 def as_read(markup):
@@ -143,11 +146,19 @@ def test_source_dates_read_as_sentences(site):
 HANDOUT = guide_config.load()["extra"]["pdf"]["handout_page"]
 
 
-def test_handout_page_carries_a_print_copy_of_the_card(site):
-    """The handout page is a pointer page on screen; for paper it carries the
+def test_pages_taken_home_print_the_signs():
+    """The handout and My situation's list are printed and taken home: on
+    paper they carry the signs themselves, not a pointer to another page."""
+    assert HANDOUT in SHEET, f"{HANDOUT} (extra.pdf.handout_page) must have 'urgent_care: sheet'"
+    assert "my-situation.md" in SHEET, "My situation's printed list must carry the urgent-care signs"
+
+
+@pytest.mark.parametrize("md", SHEET)
+def test_sheet_pages_carry_a_print_copy_of_the_card(site, md):
+    """A sheet page is a pointer page on screen; for paper it carries the
     card's own words (from the same partial and data), without the source
     numbers, and the whole-guide print page does not print it twice."""
-    built = (site / guide_config.html_name(HANDOUT)).read_text(encoding="utf-8")
+    built = (site / guide_config.html_name(md)).read_text(encoding="utf-8")
     copy = card_text(built, sources=False, print_copy=True)
     card = card_text((site / "index.html").read_text(encoding="utf-8"), sources=False)
     note = "Where this advice comes from"
@@ -162,11 +173,12 @@ def test_handout_page_carries_a_print_copy_of_the_card(site):
     assert as_read(copy.split(note)[0]) == as_read(card), "the handout's copy differs from the card"
     assert "urgent-card__refs" not in card_html(built, print_copy=True)[0]
     print_page = (site / guide_config.print_page()).read_text(encoding="utf-8")
-    assert "urgent-card--print" not in print_page, "the whole guide prints the handout's copy too"
+    assert "urgent-card--print" not in print_page, f"the whole guide prints {md}'s copy too"
 
 
-def test_handout_copy_shows_on_paper_only(server, open_page):
-    url = server + guide_config.html_name(HANDOUT)
+@pytest.mark.parametrize("md", SHEET)
+def test_print_copy_shows_on_paper_only(server, open_page, md):
+    url = server + guide_config.html_name(md)
     shown = """() => { const c = document.querySelector('.urgent-card--print');
         return !!c && c.checkVisibility() && c.getBoundingClientRect().height > 100; }"""
     assert not open_page(url, media="screen").page.evaluate(shown), "the print copy shows on screen"

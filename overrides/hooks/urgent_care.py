@@ -13,17 +13,22 @@ A page asks for the card in its front matter:
     urgent_care: full      # the whole card, right after the Key points box
     urgent_care: pointer   # one line that links to the card on its home page
                            # (the data file's `home`: Start here)
+    urgent_care: sheet     # the pointer on screen; on paper, the card's words
+                           # on a sheet of their own at the page's end
 
 No page writes its own list of urgent signs: tests/test_urgent_care.py holds
 that. The card is inserted before the print-site plugin saves each page for
 the print page (higher event priority), so the PDF carries it too.
 
-The page printed on its own as the handout (`extra.pdf.handout_page`) is a
-pointer page on screen, but a sheet taken home needs the signs themselves: it
-gets a print-only copy of the card at its end (class urgent-card--print, the
-same partial and words, its sources left to the full guide). It is added in
-on_page_context, after the print-site plugin saved the page for the print
-page, so the whole-guide PDF does not print the card twice.
+`sheet` is for pages that readers print on their own and take home: the
+handout page (`extra.pdf.handout_page`, which must be `sheet` or `full`: the
+handout PDF ends with the card) and My situation's printed list. A pointer
+on screen, but a sheet taken home needs the signs themselves: the page gets
+a print-only copy of the card at its end (class urgent-card--print, the same
+partial and words, its sources left to the full guide; print.css starts it
+on a new page). It is added in on_page_context, after the print-site plugin
+saved the page for the print page, so the whole-guide PDF does not print the
+card twice.
 """
 import re
 
@@ -32,7 +37,7 @@ from guidekit.urgent_care import ANCHOR, load, text_of
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-MODES = ("full", "pointer", "none")
+MODES = ("full", "pointer", "sheet", "none")
 
 _state = {}
 
@@ -121,10 +126,8 @@ def on_page_content(html, page, config, files, **kwargs):
 
 @event_priority(0)  # after the print-site plugin saved the page (on_page_content)
 def on_page_context(context, page, config, nav, **kwargs):
-    if page.file.src_uri != (config.extra.get("pdf") or {}).get("handout_page"):
+    if (page.meta or {}).get("urgent_care") != "sheet":
         return context
-    if (page.meta or {}).get("urgent_care") == "full":
-        return context  # the page carries the whole card already, and prints it
     page.content += _state["env"].get_template("partials/urgent-card.html").render(
         card=card_context(config), config=config, print_copy=True, href="")
     return context
@@ -134,7 +137,14 @@ def on_page_context(context, page, config, nav, **kwargs):
 def on_page_markdown(markdown, page, config, files, **kwargs):
     # The home of the card must carry it, or every pointer leads nowhere.
     home = _state["data"]["home"]
-    if page.file.src_uri == home and (page.meta or {}).get("urgent_care") != "full":
+    mode = (page.meta or {}).get("urgent_care")
+    if page.file.src_uri == home and mode != "full":
         raise PluginError(f"docs/{home}: pointers on other pages link to its urgent-care card: "
                           "add 'urgent_care: full' to its front matter.")
+    # The handout PDF ends with the card's words: its page must print them.
+    handout = (config.extra.get("pdf") or {}).get("handout_page")
+    if page.file.src_uri == handout and mode not in ("sheet", "full"):
+        raise PluginError(f"docs/{handout}: the handout (extra.pdf.handout_page) must print the "
+                          "urgent-care signs: set 'urgent_care: sheet' in its front matter "
+                          f"(it has '{mode or 'none'}').")
     return markdown

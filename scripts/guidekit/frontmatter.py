@@ -30,7 +30,7 @@ REQUIRED = {
 # Keys a page may have besides those.
 OPTIONAL = {
     # The urgent-care card (overrides/hooks/urgent_care.py).
-    "urgent_care": ("full", "pointer", "none"),
+    "urgent_care": ("full", "pointer", "sheet", "none"),
     # Tooltips on every abbreviation, or on the first of each only
     # (overrides/hooks/abbreviations.py).
     "abbreviations": ("all", "first"),
