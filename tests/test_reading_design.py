@@ -383,7 +383,8 @@ QUESTIONS = """() => {
     const shown = !!number && number.checkVisibility() && number.getBoundingClientRect().width > 4;
     return {box: !!r && r.width > 4 && r.height > 4, number: shown ? number.textContent.trim() : null,
             left: shown ? number.getBoundingClientRect().left : null,
-            listStyle: getComputedStyle(li).listStyleType};
+            listStyle: getComputedStyle(li).listStyleType,
+            boxHeight: r ? r.height : 0, textSize: parseFloat(getComputedStyle(li).fontSize)};
   });
   return {items};
 }"""
@@ -422,6 +423,14 @@ def test_questions_are_numbered_on_screen_and_keep_their_boxes_on_paper(server, 
         "questions-to-ask.html in print: the screen's numbers are printed beside the tick boxes"
     assert all(i["listStyle"] == "none" for i in items), \
         "questions-to-ask.html in print: list markers are printed beside the tick boxes"
+    # The boxes grow with the text: in the large print as in the handout
+    # (a form control keeps the browser's own small font unless told).
+    for printed in ("guide-handout", "guide-large-print"):
+        paper.evaluate("c => { document.documentElement.className = 'guide-pdf ' + c; }", printed)
+        small = [i for i in paper.evaluate(QUESTIONS)["items"] if i["boxHeight"] < 0.85 * i["textSize"]]
+        assert not small, (f"questions-to-ask.html printed as {printed}: {len(small)} tick boxes are "
+                           f"smaller than the text beside them ({small[0]['boxHeight']:.1f} px "
+                           f"for {small[0]['textSize']:.1f} px text)")
 
 
 def test_handout_pdf_is_linked_from_start_here_and_questions(site):
