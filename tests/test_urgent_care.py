@@ -170,7 +170,7 @@ def test_sheet_pages_carry_a_print_copy_of_the_card(site, md):
     assert re.search(r'class="[^"]*\bguide-print-only\b[^"]*"><span class="guide-handout-fields__label">'
                      + write_in, card_html((site / "index.html").read_text(encoding="utf-8"))[0]), \
         "the card's line to write the 24-hour number on shows on screen (guide-print-only)"
-    assert as_read(copy.split(note)[0]) == as_read(card), "the handout's copy differs from the card"
+    assert as_read(copy.split(note)[0]) == as_read(card), f"{md}'s print copy differs from the card"
     assert "urgent-card__refs" not in card_html(built, print_copy=True)[0]
     print_page = (site / guide_config.print_page()).read_text(encoding="utf-8")
     assert "urgent-card--print" not in print_page, f"the whole guide prints {md}'s copy too"
