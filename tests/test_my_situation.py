@@ -178,6 +178,13 @@ def expected_questions(keys):
                           if not is_conditional(q) or any(w in q for w in words)])
 
 
+def printed_pages(page, paper):
+    """The open page printed on paper ("A4", "Letter") with print.css's
+    margins: the text of each printed page, as norm reads it."""
+    return [norm(p.extract_text()) for p in
+            PdfReader(io.BytesIO(page.pdf(format=paper, margin=PRINT_MARGINS))).pages]
+
+
 def answer(page, answers):
     for question, choices in answers.items():
         for choice in [choices] if isinstance(choices, str) else choices:
@@ -371,8 +378,7 @@ def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
     card = urgent_care.load(ROOT / "docs")
     first_sign = norm(urgent_care.text_of(card["tiers"][0]["items"][0]))
     for paper in ("A4", "Letter"):
-        texts = [norm(p.extract_text()) for p in
-                 PdfReader(io.BytesIO(page.pdf(format=paper, margin=PRINT_MARGINS))).pages]
+        texts = printed_pages(page, paper)
         # A page's text opens with its number (print.css @page), then the title.
         starts = [n for n, text in enumerate(texts, 1)
                   if re.match(rf"(\d+ )?{re.escape(norm(card['title']))}", text)]
@@ -404,8 +410,7 @@ def test_the_record_prints_whole_when_the_list_is_long(server, new_tab):
     assert len(page.evaluate(SHOWN)["drugs"]) >= 4, "this case is meant to list the most drugs"
     page.emulate_media(media="print")
     for paper in ("A4", "Letter"):
-        texts = [norm(p.extract_text()) for p in
-                 PdfReader(io.BytesIO(page.pdf(format=paper, margin=PRINT_MARGINS))).pages]
+        texts = printed_pages(page, paper)
         ends = [next((i for i, t in enumerate(texts) if words in t), None)
                 for words in ("Your treatment record", "Diagnosis and cell type", "Each treatment so far")]
         assert None not in ends and len(set(ends)) == 1, \
