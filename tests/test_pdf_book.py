@@ -129,6 +129,22 @@ def test_guide_prints_no_web_only_lines(guide_texts, large):
                 assert web not in text, f"{name} page {i} prints the web-only line '{web}'"
 
 
+def test_the_printed_guide_tells_of_the_handout(site, guide_texts, large):
+    """On screen Start here links the questions handout; that paragraph is
+    left out of print, so the printed guide says in its own words (a
+    paragraph with class guide-print-only) that the handout exists (carer
+    review: the printed guide never mentioned it), in both editions."""
+    start = (site / "index.html").read_text(encoding="utf-8")
+    paras = [norm(re.sub(r"<[^>]+>", " ", p))
+             for p in re.findall(r'<p class="guide-print-only">(.*?)</p>', start, re.S)]
+    about = [p for p in paras if "handout" in p]
+    assert about, "index.html has no print-only paragraph telling of the handout (class guide-print-only)"
+    for name, texts in ((EXTRA["file"], guide_texts), (EXTRA["large_print"], page_texts(large))):
+        whole = "".join("".join(norm(t).split()) for t in texts)
+        for para in about:
+            assert "".join(para.split()) in whole, f"{name} does not print: {para}"
+
+
 def test_no_footer_on_the_cover(guide, guide_texts):
     assert footer_ink(guide, 1) == 0, f"{guide.name}: the cover (page 1) has a footer"
     assert footer_ink(guide, 3) > 0, f"{guide.name}: page 3 has no footer (the check sees nothing)"
