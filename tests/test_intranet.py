@@ -143,6 +143,30 @@ def test_branded_handout_prints_the_hospital_s_24_hour_line(branded_site):
     assert f"My 24-hour number: {number}" in first, f"{handout.name}, page 1: {first[:400]}"
 
 
+def test_a_hospital_s_review_replaces_the_not_reviewed_line(site, branded_site):
+    """Until a hospital states who reviewed the guide, the disclaimer says
+    that no doctor or nurse has checked it (extra.not_reviewed): on every
+    page, on the cover and on the handout's first page, so a reader does not
+    take the review dates for a doctor's check (carer review). An overlay
+    with extra.institution.reviewed_by shows that statement instead, and the
+    line goes."""
+    note = " ".join(guide_config.load()["extra"]["not_reviewed"].split())
+    reviewed_by = " ".join(overlay_settings()["reviewed_by"].split())
+    assert note, "extra.not_reviewed is empty in mkdocs.yml"
+    for page in ALL_PAGES:
+        assert note in " ".join(page_text(site / page).split()), f"{page} does not say: {note}"
+        assert note not in " ".join(page_text(branded_site / page).split()), \
+            f"{page} of the reviewed (branded) build still says: {note}"
+    pdf = guide_config.load()["extra"]["pdf"]
+    for key, first in (("file", 0), ("large_print", 0), ("handout", 0)):
+        plain = " ".join(page_texts(site / pdf[key])[first].split())
+        assert note in plain, f"{pdf[key]}, page 1, does not say: {note}"
+        branded = " ".join(page_texts(branded_site / guide_config.load(OVERLAY)["extra"]["pdf"][key])[first].split())
+        assert note not in branded, f"the branded {pdf[key]}, page 1, still says: {note}"
+    cover = " ".join(page_texts(branded_site / guide_config.load(OVERLAY)["extra"]["pdf"]["file"])[0].split())
+    assert reviewed_by in cover, "the branded cover does not show the hospital's review (institution.reviewed_by)"
+
+
 def test_unbranded_site_names_no_institution(site):
     inst = overlay_settings()
     for page in ALL_PAGES:

@@ -355,9 +355,10 @@ def test_print_view_holds_the_chosen_list_and_the_record(server, new_tab):
     page.emulate_media(media="print")
     visible = lambda sel: page.locator(sel).first.is_visible()
     assert visible(".ms-print-head"), "the printout has no heading with the date"
-    disclaimer = " ".join(guide_config.load()["extra"]["disclaimer"].split())
-    assert disclaimer in " ".join(page.locator(".ms-print-head").inner_text().split()), \
-        "the printout lacks the guide's disclaimer (extra.disclaimer)"
+    head = " ".join(page.locator(".ms-print-head").inner_text().split())
+    for key in ("disclaimer", "not_reviewed"):
+        words = " ".join(guide_config.load()["extra"][key].split())
+        assert words in head, f"the printout lacks the guide's extra.{key}: {words}"
     assert not visible("#ms-tool"), "the answer form prints"
     assert not visible(".admonition.abstract"), "the Key points box prints"
     for q in expected_questions(conditional):

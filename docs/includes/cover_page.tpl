@@ -96,7 +96,8 @@
 
   {%- if config.extra.disclaimer %}
   <div class="guide-cover__disclaimer" role="note" aria-label="Disclaimer">
-    <p><strong>Important.</strong> {{ config.extra.disclaimer | e }}</p>
+    <p><strong>Important.</strong> {{ config.extra.disclaimer | e }}
+      {%- if config.extra.review_note %} {{ config.extra.review_note | e }}{% endif %}</p>
   </div>
   {%- endif %}
 

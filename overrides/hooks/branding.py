@@ -32,6 +32,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+def review_note(extra):
+    """What the disclaimer says about who has checked the guide:
+    extra.not_reviewed, unless the hospital's overlay states its review
+    (extra.institution.reviewed_by, shown in its own box and on the cover),
+    then nothing."""
+    inst = extra.get("institution") or {}
+    if isinstance(inst, dict) and str(inst.get("reviewed_by") or "").strip():
+        return ""
+    return " ".join(str(extra.get("not_reviewed") or "").split())
+
+
 # A phone number as people write it; its tel: address is the same without
 # the separators (the templates drop them), so a leading + stays.
 PHONE = re.compile(r"^\s*\+?[\d\s().-]*\d[\d\s().-]*$")
@@ -104,6 +115,7 @@ def check_no_script(config):
 def on_config(config, **kwargs):
     check_no_script(config)
     inst = config.extra.get("institution") or {}
+    config.extra["review_note"] = review_note(config.extra)
     if not isinstance(inst, dict):
         raise PluginError(f"{config.config_file_path}: extra.institution must be a mapping "
                           "of name, phone, url (and optionally logo, feedback_email).")

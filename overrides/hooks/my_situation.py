@@ -428,8 +428,9 @@ def render_print_head(config):
     """The printout's heading: title, date (filled in by the script when
     printing), the hospital's name and number when extra.institution sets
     them, and the guide's one disclaimer (extra.disclaimer, the same text
-    every page prints) in a single paragraph."""
-    disclaimer = " ".join(str(config.extra.get("disclaimer") or "").split())
+    every page prints, with extra.review_note: see overrides/hooks/branding.py)
+    in a single paragraph."""
+    disclaimer = " ".join(f'{config.extra.get("disclaimer") or ""} {config.extra.get("review_note") or ""}'.split())
     inst = config.extra.get("institution") or {}
     contact = ""
     if inst.get("name") and inst.get("phone"):

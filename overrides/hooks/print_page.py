@@ -289,7 +289,8 @@ def handout_fields(config, page):
     reviewed = (page.meta or {}).get("last_reviewed")
     source = (f'<p class="guide-handout-from guide-print-only">From the guide “{html.escape(title)}”'
               + (f'; these questions last reviewed {html.escape(dates.written(reviewed))}' if reviewed else "")
-              + ".</p>")
+              + "." + (f" {html.escape(config.extra['review_note'])}" if config.extra.get("review_note") else "")
+              + "</p>")
     return (f'<div class="guide-handout-fields" role="group" aria-label="About this appointment">'
             f'{rows}</div>{source}')
 
