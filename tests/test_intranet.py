@@ -157,14 +157,18 @@ def test_a_hospital_s_review_replaces_the_not_reviewed_line(site, branded_site):
         assert note in " ".join(page_text(site / page).split()), f"{page} does not say: {note}"
         assert note not in " ".join(page_text(branded_site / page).split()), \
             f"{page} of the reviewed (branded) build still says: {note}"
-    pdf = guide_config.load()["extra"]["pdf"]
-    for key, first in (("file", 0), ("large_print", 0), ("handout", 0)):
-        plain = " ".join(page_texts(site / pdf[key])[first].split())
-        assert note in plain, f"{pdf[key]}, page 1, does not say: {note}"
-        branded = " ".join(page_texts(branded_site / guide_config.load(OVERLAY)["extra"]["pdf"][key])[first].split())
-        assert note not in branded, f"the branded {pdf[key]}, page 1, still says: {note}"
-    cover = " ".join(page_texts(branded_site / guide_config.load(OVERLAY)["extra"]["pdf"]["file"])[0].split())
-    assert reviewed_by in cover, "the branded cover does not show the hospital's review (institution.reviewed_by)"
+    plain_pdfs = guide_config.load()["extra"]["pdf"]
+    branded_pdfs = guide_config.load(OVERLAY)["extra"]["pdf"]
+
+    def first_page(path):
+        return " ".join(page_texts(path, last=1)[0].split())
+
+    for key in ("file", "large_print", "handout"):
+        assert note in first_page(site / plain_pdfs[key]), f"{plain_pdfs[key]}, page 1, does not say: {note}"
+        assert note not in first_page(branded_site / branded_pdfs[key]), \
+            f"the branded {branded_pdfs[key]}, page 1, still says: {note}"
+    assert reviewed_by in first_page(branded_site / branded_pdfs["file"]), \
+        "the branded cover does not show the hospital's review (institution.reviewed_by)"
 
 
 def test_unbranded_site_names_no_institution(site):

@@ -12,6 +12,12 @@ Every value must be text. YAML reads an unquoted phone number as a number
 (01000000000 is octal, 134217728; +44... loses its +), so a phone number that
 is not quoted fails the build with the line to write instead.
 
+Who has checked the guide: until the overlay states its review
+(`reviewed_by`), every page, the cover, the handout and the My situation
+printout add extra.not_reviewed ("No doctor or nurse has checked this guide
+yet") after the disclaimer. on_config puts the one line that applies (or
+nothing) in extra.review_note, which the templates and hooks print.
+
 An overlay copied from the example that still carries one of its
 values that patients act on (a phone number they would call, the feedback
 address, the hospital's name, the "reviewed by" line that claims a review)
@@ -31,6 +37,7 @@ from guidekit.phone import tel_address
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+
 
 def review_note(extra):
     """What the disclaimer says about who has checked the guide:
