@@ -60,6 +60,11 @@ MARGINS = {"top": "0.63in", "bottom": "0.71in", "left": "0.63in", "right": "0.63
 # Seconds each step may take before the browser is killed. Generous: on a
 # busy two-core machine the whole guide prints in a few seconds a pass.
 DEADLINES = {"launch": 30, "load": 60, "prepare": 60, "print": 120, "read": 30, "close": 15}
+# Print passes for the page numbers to settle, and one more for each
+# chapter that follows on the page before it (RUN_ON): that moves every
+# page after it, so a later chapter may follow on in the next pass. Each
+# chapter follows on at most once, so the passes stay bounded (the guide on
+# US Letter took 6).
 MAX_PASSES = 5
 # A chapter follows on the page before it when that page is filled less than
 # this (a fraction of the text area's height), instead of leaving it so empty.
@@ -414,12 +419,13 @@ def _print_page(c, source, job, paper):
         # The contents list and the links to other chapters get their page
         # numbers from the printed PDF's link targets, and a chapter after a
         # nearly empty page follows on it; print again until nothing changes.
-        run_on = []
-        for n in range(1, MAX_PASSES + 2):
+        run_on, n = [], 0
+        while True:
+            n += 1
             with c.step(f"printing {name}, pass {n}", DEADLINES["print"]):
                 data = page.pdf(**options)
-            if n > MAX_PASSES:
-                print(f"warning: {name}: the page numbers did not settle after {MAX_PASSES} "
+            if n > MAX_PASSES + len(run_on):
+                print(f"warning: {name}: the page numbers did not settle after {n - 1} "
                       "passes", file=sys.stderr)
                 break
             pages = pdf.destination_pages(data)
