@@ -116,9 +116,9 @@ def test_branded_pdf_cover_names_institution(branded_site):
 def test_branded_letter_pdfs_settle_their_page_numbers(branded_build):
     """The export prints until the page numbers settle, with no warning
     that they did not (scripts/export_pdf.py, MAX_PASSES: one more pass
-    for each chapter that follows on the page before it). The unbranded
-    guide on US Letter once took 6 passes; this build is the suite's
-    Letter build, so it guards the warning, not that case."""
+    for each chapter that follows on the page before it). With a limit of
+    5 passes this build warned: on US Letter a chapter more followed on in
+    each pass, and the numbers settled in the sixth."""
     output = branded_build[1].stdout + branded_build[1].stderr
     assert "did not settle" not in output, output
 
