@@ -190,13 +190,22 @@ def _rebuild(problem):
 
 
 def install_guidekit():
-    """Put scripts/ (the guidekit package) on .venv's import path with a .pth
-    file, so hooks, scripts and tests import it by name."""
+    """Install the guidekit package into .venv as a link to scripts/guidekit,
+    so hooks, scripts and tests import it by name. Only the package is
+    installed: the scripts beside it are not on the import path (the tests
+    reach them through pytest.ini's pythonpath). Replaces the .pth file of
+    earlier versions, which put all of scripts/ on the path."""
+    target = ROOT / "scripts" / "guidekit"
     for site_packages in (VENV / "lib").glob("python3*/site-packages"):
-        pth = site_packages / "guidekit.pth"
-        want = str(ROOT / "scripts") + "\n"
-        if not pth.exists() or pth.read_text() != want:
-            pth.write_text(want)
+        (site_packages / "guidekit.pth").unlink(missing_ok=True)
+        link = site_packages / "guidekit"
+        if link.is_symlink() and pathlib.Path(os.readlink(link)) == target:
+            continue
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        elif link.exists():
+            shutil.rmtree(link)
+        link.symlink_to(target, target_is_directory=True)
 
 
 def run_inside(requirements):

@@ -38,19 +38,20 @@ def snapshot(folder):
 
 def borrowed_venv(project):
     """A .venv for the copy whose packages are the real .venv's (a .pth file),
-    with the copy's scripts/ on its path, marked as installed."""
+    with the copy's own guidekit installed as scripts/bootstrap.py does it,
+    marked as installed."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(project / ".venv")],
                    check=True)
     site_packages = next((project / ".venv" / "lib").glob("python3*/site-packages"))
     # The packages of the Python running the tests (the real .venv's).
     real = [p for p in sys.path if p.endswith("site-packages") and pathlib.Path(p).is_dir()]
     (site_packages / "borrowed.pth").write_text("".join(f"{p}\n" for p in real))
-    (site_packages / "guidekit.pth").write_text(f"{project / 'scripts'}\n")
+    (site_packages / "guidekit").symlink_to(project / "scripts" / "guidekit")
     hashes = subprocess.run(
         [str(project / ".venv" / "bin" / "python"), "-c",
          "import bootstrap; print(bootstrap._requirements_hash(['requirements.txt']));"
          "print(bootstrap._requirements_hash(['requirements-test.txt']))"],
-        capture_output=True, text=True, check=True, cwd=project).stdout
+        capture_output=True, text=True, check=True, cwd=project / "scripts").stdout
     (project / ".venv" / ".requirements-installed").write_text(hashes)
 
 
@@ -407,6 +408,20 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
 
 
 # --- the environment ----------------------------------------------------------------------
+
+def test_the_venv_holds_guidekit_and_not_the_scripts_beside_it(tmp_path):
+    """The setup installs the guidekit package into .venv, and only it: from
+    any folder, .venv's Python imports guidekit (this repository's), while the
+    scripts beside it (export_pdf, build) are not on its import path."""
+    probe = ("import importlib.util, guidekit; print(guidekit.ROOT); "
+             "print([m for m in ('export_pdf', 'build', 'bootstrap') if importlib.util.find_spec(m)])")
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", probe], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, f"guidekit cannot be imported from .venv: {out.stderr[-500:]}"
+    root, importable = out.stdout.splitlines()
+    assert root == str(ROOT), f"guidekit comes from {root}, not this repository"
+    assert importable == "[]", f"scripts on .venv's import path besides guidekit: {importable}"
+
 
 @pytest.mark.parametrize("damage, reason", [
     ("interpreter", "its Python is missing"),

@@ -12,8 +12,8 @@ the scripts and the tests all need.
 - guidekit.server       a small local web server (any subpath, any headers)
 - guidekit.pdf          what the PDF export does to a PDF after printing it
 
-scripts/bootstrap.py installs this folder into .venv (a .pth file), so hooks,
-scripts and tests import it by name; nothing edits sys.path.
+scripts/bootstrap.py installs this package into .venv (a link to this folder),
+so hooks, scripts and tests import it by name; nothing edits sys.path.
 """
 import pathlib
 
