@@ -20,9 +20,10 @@ What the export adds to what print.css does:
 - every collapsed block opened; a class on <html> that print.css reads:
   guide-pdf-book (the whole guide), guide-large-print (and its body size),
   guide-handout (the handout's compact layout);
-- page numbers in the contents list, and "(see page N)" after each link to
-  another chapter: printed once, the link targets' pages are read back and
-  written into the page, then printed again until they stop changing;
+- page numbers in the contents list, and "(chapter C, page N)" after each
+  link to another chapter: printed once, the link targets' pages are read
+  back and written into the page, then printed again until they stop
+  changing;
 - the web addresses of a table's links printed after it, numbered, not in
   its cells (LINK_NOTES);
 - every printed web address in pieces a line may end between (ADDRESSES);
@@ -247,7 +248,7 @@ HEADINGS = """
 
 # Write page numbers into the contents list (print.css shows data-page) and
 # after each link to another chapter: data-see-page on the link, and the
-# words "(see page N)" in a span right after it (span.guide-see-page), not
+# words "(chapter C, page N)" in a span right after it (span.guide-see-page), not
 # in the link, so they are not underlined, and not an inline-block, which
 # would let the full stop after them start a new line. Let the chapters
 # named in runOn follow on the page before them. Returns how many changed,
@@ -278,7 +279,11 @@ SET_PAGES = """
       words.className = 'guide-see-page';
       a.after(words);
     }
-    words.textContent = '\u00a0(see page ' + a.dataset.seePage + ')';
+    // The chapter's number ties the link's words (the menu's name for the
+    // chapter) to the contents, which list chapters by their questions.
+    const number = (there.dataset.chapter || '').match(/^(\d+)\./);
+    words.textContent = '\u00a0(' + (number ? 'chapter ' + number[1] + ', page ' : 'see page ')
+      + a.dataset.seePage + ')';
   });
   runOn.forEach(id => {
     const s = document.getElementById(id);

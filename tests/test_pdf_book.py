@@ -220,15 +220,35 @@ def test_contents_pages_footer_says_contents_on_one_line(guide, large):
             assert not rest, f"{pdf.name} page {page}: the footer runs onto another line: {rest}"
 
 
-def test_links_to_other_chapters_print_their_page(guide_texts):
-    text = norm(" ".join(guide_texts))
-    found = [int(n) for n in re.findall(r"\(see page (\d+)\)", text)]
-    assert len(found) >= 10, f"only {len(found)} '(see page N)' in the guide: links between chapters print their page"
-    assert all(3 <= n <= len(guide_texts) for n in found), f"page numbers out of range: {found}"
+SEE = re.compile(r"\(chapter (\d+), page (\d+)\)")
+
+
+def contents_pages(pdf):
+    """{chapter number: its first page}, read from the printed contents
+    (page 2): "5.   What treatment could come next for me? .... 27"."""
+    lines = page_texts(pdf, layout=True, first=2, last=2)[0].splitlines()
+    found = (re.match(r"\s*(\d+)\.\s.*\s(\d+)\s*$", ln) for ln in lines)
+    return {int(m[1]): int(m[2]) for m in found if m}
+
+
+def test_links_to_other_chapters_print_their_chapter_and_page(guide, guide_texts):
+    """A link to another chapter names it by its menu name; the printed
+    "(chapter C, page N)" after it ties it to the contents, which list the
+    chapters by number and question: page N lies in chapter C."""
+    starts = contents_pages(guide)
+    assert len(starts) >= 10, f"the contents list read back as {starts}"
+    found = [(int(c), int(p)) for c, p in SEE.findall(norm(" ".join(guide_texts)))]
+    assert len(found) >= 10, f"only {len(found)} '(chapter C, page N)' in the guide"
+    assert "(see page" not in norm(" ".join(guide_texts)), "a link between chapters prints no chapter number"
+    for chapter, page in found:
+        assert chapter in starts, f"'(chapter {chapter}, page {page})': the contents list has no chapter {chapter}"
+        end = starts.get(chapter + 1, len(guide_texts))
+        assert starts[chapter] <= page <= end, \
+            f"'(chapter {chapter}, page {page})': chapter {chapter} runs from page {starts[chapter]} to {end}"
 
 
 def test_no_line_starts_with_a_stop_or_comma(guide, large):
-    """Punctuation stays on the line of the word (or "(see page N)") before
+    """Punctuation stays on the line of the word (or "(chapter C, page N)") before
     it: a line of the printed guide never starts with '.', ',', ';' or ':'."""
     for pdf in (guide, large):
         lines = "\n".join(page_texts(pdf, layout=True)).splitlines()
@@ -237,7 +257,7 @@ def test_no_line_starts_with_a_stop_or_comma(guide, large):
 
 
 def test_see_page_numbers_are_right(guide, guide_texts):
-    """Each "(see page N)" on a page belongs to a link on that page (or the
+    """Each "(chapter C, page N)" on a page belongs to a link on that page (or the
     one before, where a sentence runs over) that goes to page N."""
     reader = PdfReader(str(guide))
     named = reader.named_destinations
@@ -254,12 +274,12 @@ def test_see_page_numbers_are_right(guide, guide_texts):
         targets.append(found)
     checked = 0
     for i, text in enumerate(guide_texts):
-        for n in map(int, re.findall(r"\(see page (\d+)\)", norm(text))):
+        for n in (int(p) for _, p in SEE.findall(norm(text))):
             near = targets[i] | (targets[i - 1] if i else set())
-            assert n in near, (f"{guide.name} page {i + 1} says '(see page {n})', but no link there "
+            assert n in near, (f"{guide.name} page {i + 1} says '(... page {n})', but no link there "
                                f"goes to page {n} (its links go to {sorted(near)})")
             checked += 1
-    assert checked >= 10, f"only {checked} '(see page N)' checked"
+    assert checked >= 10, f"only {checked} '(chapter C, page N)' checked"
 
 
 def test_at_most_two_pages_under_40_percent_full(site, guide, large, handout):

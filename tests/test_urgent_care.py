@@ -416,5 +416,5 @@ def test_links_to_the_card_lead_to_the_printed_card_in_the_pdf(site):
     assert "top of this page" not in text
     # Each link to the card from another chapter prints where the card is.
     printed = re.findall(r"(?:urgent help box(?: on Start here)?|and who to call) "
-                         r"\(see page (\d+)\)", text)
+                         r"\(chapter 1, page (\d+)\)", text)
     assert len(printed) >= 5 and len(set(printed)) == 1, printed

@@ -59,7 +59,7 @@
   <div class="guide-cover__how">
     <p>You do not need to read it all, or in order. Start with the chapter that fits
       the question on your mind today: the contents are on the next page. Links to
-      another chapter give its page number.</p>
+      another chapter give its number and page.</p>
     <p>Take the chapter of questions to ask, with your notes, to your appointments.</p>
   </div>
   {%- endif %}
