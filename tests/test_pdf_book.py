@@ -351,7 +351,8 @@ def test_tick_boxes_sit_inside_the_text_area(site, chromium):
 
 def test_handout_has_the_fields_to_fill_in(handout):
     first = norm(page_texts(handout)[0])
-    for field in ("Date:", "Who I saw:", "Next appointment:", "My medicines:", "My 24-hour number:"):
+    for field in ("Date:", "Who I saw:", "Next appointment:", "Who came with me:", "My medicines:",
+                  "My 24-hour number:"):
         assert field in first, f"{handout.name}: page 1 lacks the field '{field}'"
     # A handout travels alone: it names the guide it comes from.
     title = guide_config.load().plugins["print-site"].config.get("print_page_title")

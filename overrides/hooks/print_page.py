@@ -84,8 +84,10 @@ REFERENCES = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls|for)
 OWN_URGENT_CARD = re.compile(rf'href="#([\w-]+)-{urgent_care.ANCHOR}"')
 H1_OPEN = re.compile(r"<h1\b[^>]*>")
 NEXT_LINE = re.compile(r"<p>(<strong>Next:</strong>)")
-HANDOUT_FIELDS = [("Date", 1), ("Who I saw", 1), ("Next appointment", 1), ("My medicines", 2),
-                  ("My 24-hour number", 1), ("Other numbers", 1)]
+# The handout's fields, (label, lines): the first four side by side in pairs
+# (print.css), the rest across the page.
+HANDOUT_FIELDS = [("Date", 1), ("Who I saw", 1), ("Next appointment", 1), ("Who came with me", 1),
+                  ("My medicines", 2), ("My 24-hour number", 1), ("Other numbers", 1)]
 # Chapter number by the page's source file, and (number, menu title) by the
 # print page's section id; filled by on_nav for each build.
 _numbers = {}
