@@ -45,6 +45,8 @@ CONDITIONAL = {
     "stay on drug": "can I stay on the drug that is still working",
     "brain help": "If the cancer is in my brain",
     "bones": "If the cancer is in my bones",
+    "chemo after immuno": "I have had immunotherapy already",
+    "late immuno effects": "late side effect of the immunotherapy",
 }
 # Listed for everyone, whatever the answers (docs/includes/my-situation.yml):
 # never first "for your situation", never hidden.
@@ -83,7 +85,7 @@ COMBINATIONS = {
          "supportive-care.html#why-it-helps-to-start-early",
          "supportive-care.html#what-it-can-help-with"],
         ["telisotuzumab vedotin"],
-        {"brain scan", "bones"} | TESTING),
+        {"brain scan", "bones", "chemo after immuno", "late immuno effects"} | TESTING),
     "ALK after a targeted drug, in the brain, last question skipped": (
         {"driver": "alk", "first": "targeted", "where": "brain"},
         ["understanding-progression.html#why-a-treatment-stops-working",
@@ -106,7 +108,9 @@ COMBINATIONS = {
            "supportive-care.html#why-it-helps-to-start-early"],
         ["amivantamab with platinum chemotherapy", "amivantamab alone", "sunvozertinib"],
         # "Do I need a brain scan?" is left out: the reader said the brain.
-        {"treat spots", "brain help", "bones"}),
+        # Chemotherapy after immunotherapy is the question of a cancer
+        # without a driver change.
+        {"treat spots", "brain help", "bones", "late immuno effects"}),
     "I don't know, to everything": (
         {"driver": "unknown", "first": "unknown", "where": "unknown", "matters": "skip"},
         ["understanding-progression.html#things-that-can-look-like-progression",
@@ -116,7 +120,7 @@ COMBINATIONS = {
          "clinical-trials.html#why-trials-are-worth-asking-about-now",
          "supportive-care.html#why-it-helps-to-start-early"],
         [],
-        set(CONDITIONAL) - {"resistance"}),
+        set(CONDITIONAL) - {"resistance", "chemo after immuno"}),
     "KRAS G12C after chemotherapy alone, place not answered, staying at home": (
         {"driver": "kras-g12c", "first": "chemo", "matters": "home"},
         ["patterns-of-progression.html",
@@ -137,7 +141,7 @@ COMBINATIONS = {
          "clinical-trials.html#why-trials-are-worth-asking-about-now",
          "supportive-care.html#why-it-helps-to-start-early"],
         ["trastuzumab deruxtecan", "zongertinib", "sevabertinib"],
-        {"brain scan", "treat spots"}),
+        {"brain scan", "treat spots", "late immuno effects"}),
 }
 
 SHOWN = """() => {
