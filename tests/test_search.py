@@ -237,22 +237,48 @@ def test_how_long_will_i_live_leads_to_the_honest_answer(query, open_page, serve
         "live?') in docs/faq.md")
 
 
-@pytest.mark.parametrize("query", ["fever", "chest pain"])
-def test_the_urgent_card_is_found_once_on_start_here(query, open_page, server, site):
-    """Six pages show the card; search finds it on its home page only
-    (overrides/partials/urgent-card.html: data-search-exclude on the
-    copies and on its list of sources), so a warning sign leads first to
-    the card, once, not to six copies of it."""
+def test_each_part_of_the_card_is_indexed_once_on_its_own(site):
+    """Six pages show the card; search indexes none of them as page text
+    (overrides/partials/urgent-card.html: data-search-exclude). Instead each
+    sign, each line after a tier's signs and each note of the card on its
+    home page is an entry of its own (overrides/hooks/urgent_care.py), at an
+    id the page has, in the index the server sends and in the one a page
+    opened from a file reads (search_index.js, the offline plugin's)."""
     card = urgent_care.load(ROOT / "docs")
     home = guide_config.html_name(card["home"])
-    item = card["tiers"][0]["items"][0]["text"]
+    page = (site / home).read_text(encoding="utf-8")
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    holding = sorted(doc["location"] for doc in index["docs"] if item in doc["text"])
-    assert len(holding) == 1 and holding[0].split("#")[0] == home, \
-        f"the card's first item is indexed under {holding}, not once under {home}"
+    own = [doc for doc in index["docs"] if doc["location"].startswith(f"{home}#urgent-care-")]
+    expected = sum(len(t["items"]) + len(t.get("after") or []) for t in card["tiers"]) + len(card.get("notes") or [])
+    assert len(own) == expected, f"{len(own)} entries of the card in the search index, not {expected}"
+    for doc in own:
+        anchor = doc["location"].split("#", 1)[1]
+        assert f'id="{anchor}"' in page, f"search leads to {doc['location']}, but {home} has no such id"
+    first = card["tiers"][0]["items"][0]["text"]
+    holding = sorted(doc["location"] for doc in index["docs"] if first in doc["text"])
+    assert holding == [f"{home}#urgent-care-{card['tiers'][0]['id']}-1"], \
+        f"the card's first sign is indexed under {holding}, not once on its own"
+    offline = (site / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert f"{home}#urgent-care-{card['tiers'][0]['id']}-1" in offline, \
+        "the index read from a file (search_index.js) lacks the card's entries"
+
+
+@pytest.mark.parametrize("query", ["fever", "chest pain", "coughing up blood", "back pain", "seizure"])
+def test_a_warning_sign_leads_first_to_the_sign_and_whom_to_call(query, open_page, server, site):
+    """A reader who types a warning sign sees Start here first, and under it
+    the sign itself, titled with what to do ("Call ... now ... if you
+    have:"). Before, "coughing up blood" and "back pain" listed other pages
+    first: a word of the query in a heading ("Check-ups", "come back")
+    outranked the card; lazy-search.js now lists results that hold every
+    word of the query first (patient reviews)."""
+    home = guide_config.html_name(urgent_care.load(ROOT / "docs")["home"])
+    titles = {doc["location"]: doc["title"] for doc in
+              json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]}
     results = search(open_page, server, query)
-    assert results and results[0].split("#")[0] == home, \
-        f"searching {query!r} does not put the card on {home} first: {results[:4]}"
+    assert first_page(results) == home, f"searching {query!r} puts {results[:3]} first, not {home}"
+    sign = results[1] if len(results) > 1 else ""
+    assert sign.startswith(f"{home}#urgent-care-") and re.search(r"\bnow\b.*if you have:$", titles.get(sign, "")), \
+        f"searching {query!r}: the first part shown under {home} is {sign!r} ({titles.get(sign)!r}), not a sign of the card"
 
 
 def test_fatigue_finds_the_help_for_tiredness(open_page, server):

@@ -29,7 +29,20 @@ partial and words, its sources left to the full guide; print.css starts it
 on a new page). It is added in on_page_context, after the print-site plugin
 saved the page for the print page, so the whole-guide PDF does not print the
 card twice.
+
+Search finds each warning sign on its own. Every card is left out of its
+page's text in the search index (data-search-exclude); instead each sign of
+the home card, each line after a tier's signs and each note has an id, and
+on_post_build adds them to the theme's search index as results of their
+own (search_entries): a sign titled with its tier's heading ("Call ... now
+if you have:"), a note with the card's title. Searching "coughing up blood"
+then shows the sign and whom to call, not a page of the whole card with the
+heading out of sight (patient reviews). docs/assets/javascripts/
+lazy-search.js lists results that hold every word of the query first.
 """
+import html as html_lib
+import json
+import pathlib
 import re
 
 from guidekit import dates
@@ -38,6 +51,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 MODES = ("full", "pointer", "sheet", "none")
+# Where the theme's search plugin writes its index (material/plugins/search).
+SEARCH_INDEX = pathlib.Path("search") / "search_index.json"
+SIGN_BOOST = 2.5  # see search_entries
 
 _state = {}
 
@@ -49,6 +65,24 @@ def on_config(config, **kwargs):
     # environment (the same loaders, overrides/ first).
     _state["env"] = config.theme.get_env()
     return config
+
+
+def search_entries(card):
+    """The home card's search results: (id, title, text, boost) of each
+    sign, each line after a tier's signs and each note, with the ids the
+    partial gives them (overrides/partials/urgent-card.html). A sign is
+    short and its words are a symptom's: with the theme's boost of a page
+    over its sections, "chest pain" or "seizure" listed the glossary first.
+    SIGN_BOOST (the theme's per-entry `boost`, as front matter's search.boost
+    writes it) lifts the signs above it; measured in a browser on symptom
+    queries and on 82 queries made of the guide's section titles."""
+    for tier in card["tiers"]:
+        for number, item in enumerate(tier["items"], start=1):
+            yield f"{ANCHOR}-{tier['id']}-{number}", tier["heading"], item["text"], SIGN_BOOST
+        for number, line in enumerate(tier["after"], start=1):
+            yield f"{ANCHOR}-{tier['id']}-after-{number}", tier["heading"], line, None
+    for number, note in enumerate(card["notes"], start=1):
+        yield f"{ANCHOR}-note-{number}", card["title"], note["text"], None
 
 
 def card_context(config):
@@ -114,6 +148,8 @@ def on_page_content(html, page, config, files, **kwargs):
             raise PluginError(f"docs/{page.file.src_uri}: the id '{ANCHOR}' is taken by the page itself.")
         # In the PDF (the print page) only Start here's card is printed in
         # full; the other chapters' cards print as a line that points to it.
+        if page.file.src_uri == home_md:
+            _state["home_url"] = page.url
         block = env.get_template("partials/urgent-card.html").render(
             card=context, config=config, home=page.file.src_uri == home_md, href=href)
         if page.present_anchor_ids is not None:
@@ -148,3 +184,26 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
                           "urgent-care signs: set 'urgent_care: sheet' in its front matter "
                           f"(it has '{mode or 'none'}').")
     return markdown
+
+
+@event_priority(-40)  # after the search plugin wrote its index (0); before the
+# offline plugin copies it into search_index.js for file:// (-100)
+def on_post_build(config, **kwargs):
+    """Each sign of the home card as a search result of its own (see above)."""
+    if "material/search" not in config.plugins:
+        return
+    path = pathlib.Path(config.site_dir) / SEARCH_INDEX
+    home = _state.get("home_url")
+    if not path.is_file() or home is None:
+        raise PluginError(f"urgent care (overrides/hooks/urgent_care.py): no {SEARCH_INDEX} or no "
+                          "home page of the card in this build; the search plugin has changed. "
+                          "Check where it writes its index.")
+    index = json.loads(path.read_text(encoding="utf-8"))
+    if not any(doc.get("location") == home for doc in index.get("docs", [])):
+        raise PluginError(f"urgent care (overrides/hooks/urgent_care.py): {SEARCH_INDEX} has no "
+                          f"entry for '{home}', the card's home page; the search plugin has changed.")
+    for anchor, title, text, boost in search_entries(card_context(config)):
+        entry = {"location": f"{home}#{anchor}", "title": html_lib.escape(title, quote=False),
+                 "text": html_lib.escape(text, quote=False)}
+        index["docs"].append(dict(entry, boost=boost) if boost else entry)
+    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")

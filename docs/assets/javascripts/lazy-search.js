@@ -23,6 +23,14 @@
  * letters on) and shows those results instead. A word that matches
  * anything is left exactly as typed.
  *
+ * Whole matches first: the theme ranks a result by lunr's score, in which a
+ * word of the query in a heading counts a thousand times a word in the text.
+ * "back pain" listed "Where it can come back" before the warning sign "Back
+ * or neck pain ..." (patient reviews). So the results that hold every word
+ * of the query come first, then those that hold fewer, each in the theme's
+ * order; the sections under a page likewise. (The theme marks which words a
+ * result holds, in its `terms`.)
+ *
  * Under file:// the theme loads the index another way (a script file, no
  * request to hold) and its worker is the iframe shim, started only when
  * search opens: this file does nothing there.
@@ -92,6 +100,28 @@
     });
   }
 
+  // Results that hold every word of the query first (see above): how many
+  // of the query's words a result holds, 0 to 1.
+  function coverage(doc) {
+    var words = doc.terms ? Object.keys(doc.terms) : [];
+    if (!words.length) return 0;
+    return words.filter(function (w) { return doc.terms[w]; }).length / words.length;
+  }
+
+  // A stable sort: equal keys keep the theme's order.
+  function byCoverage(list, key) {
+    return list.map(function (item, i) { return { item: item, key: key(item), i: i }; })
+      .sort(function (a, b) { return b.key - a.key || a.i - b.i; })
+      .map(function (x) { return x.item; });
+  }
+
+  function wholeMatchesFirst(items) {
+    var groups = items.map(function (group) { return byCoverage(group, coverage); });
+    return byCoverage(groups, function (group) {
+      return Math.max.apply(null, group.map(coverage).concat([0]));
+    });
+  }
+
   // The search worker.
   var RealWorker = window.Worker;
   if (typeof RealWorker === "function" && typeof EventTarget === "function") {
@@ -120,10 +150,14 @@
         var items = (data.data && data.data.items) || [];
         if (asked.loose) {
           forget(items, asked.loose);
+          data.data.items = wholeMatchesFirst(items);
           return deliver(data);
         }
         var again = loosened(asked.query, separator, items);
-        if (!again) return deliver(data);
+        if (!again) {
+          if (data.data && data.data.items) data.data.items = wholeMatchesFirst(items);
+          return deliver(data);
+        }
         pending.push({ query: again.query, loose: again.words });
         real.postMessage({ type: SEARCH, data: again.query });
       }
