@@ -33,6 +33,7 @@ import unicodedata
 import pytest
 
 from guidekit import config as guide_config
+from guidekit import frontmatter
 from guidekit.browser import BrowserError, Chromium, InFlight
 from guidekit.server import Server
 
@@ -191,8 +192,9 @@ def clean(text):
 
 
 def h1_of(md_file):
-    """A page's title: its '# ' heading, as it reads."""
-    text = (ROOT / "docs" / md_file).read_text(encoding="utf-8")
+    """A page's title: its '# ' heading, as it reads (a '#' line of the
+    front matter is a YAML comment, not the title)."""
+    text = frontmatter.split((ROOT / "docs" / md_file).read_text(encoding="utf-8"), md_file)[1]
     m = re.search(r"^# (.+)$", text, re.M)
     assert m, f"{md_file} has no '# ' title"
     return clean(m.group(1))
