@@ -281,7 +281,7 @@ SET_PAGES = """
     }
     // The chapter's number ties the link's words (the menu's name for the
     // chapter) to the contents, which list chapters by their questions.
-    const number = (there.dataset.chapter || '').match(/^(\d+)\./);
+    const number = (there.dataset.chapter || '').match(/^(\\d+)\\./);
     words.textContent = '\u00a0(' + (number ? 'chapter ' + number[1] + ', page ' : 'see page ')
       + a.dataset.seePage + ')';
   });
