@@ -148,10 +148,10 @@ def on_page_content(html, page, config, files, **kwargs):
     if mode == "full":
         if ANCHOR in (page.present_anchor_ids or set()):
             raise PluginError(f"docs/{page.file.src_uri}: the id '{ANCHOR}' is taken by the page itself.")
+        if page.file.src_uri == home_md:  # where search leads to its signs (on_post_build)
+            _state["home_url"] = page.url
         # In the PDF (the print page) only Start here's card is printed in
         # full; the other chapters' cards print as a line that points to it.
-        if page.file.src_uri == home_md:
-            _state["home_url"] = page.url
         block = env.get_template("partials/urgent-card.html").render(
             card=context, config=config, home=page.file.src_uri == home_md, href=href)
         if page.present_anchor_ids is not None:
