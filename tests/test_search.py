@@ -248,7 +248,7 @@ def test_each_part_of_the_card_is_indexed_once_on_its_own(site):
     home = guide_config.html_name(card["home"])
     page = (site / home).read_text(encoding="utf-8")
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    own = [doc for doc in index["docs"] if doc["location"].startswith(f"{home}#urgent-care-")]
+    own = [doc for doc in index["docs"] if doc["location"].startswith(f"{home}#{urgent_care.ANCHOR}-")]
     expected = sum(len(t["items"]) + len(t.get("after") or []) for t in card["tiers"]) + len(card.get("notes") or [])
     assert len(own) == expected, f"{len(own)} entries of the card in the search index, not {expected}"
     for doc in own:
@@ -256,10 +256,10 @@ def test_each_part_of_the_card_is_indexed_once_on_its_own(site):
         assert f'id="{anchor}"' in page, f"search leads to {doc['location']}, but {home} has no such id"
     first = card["tiers"][0]["items"][0]["text"]
     holding = sorted(doc["location"] for doc in index["docs"] if first in doc["text"])
-    assert holding == [f"{home}#urgent-care-{card['tiers'][0]['id']}-1"], \
+    assert holding == [f"{home}#{urgent_care.ANCHOR}-{card['tiers'][0]['id']}-1"], \
         f"the card's first sign is indexed under {holding}, not once on its own"
     offline = (site / "search" / "search_index.js").read_text(encoding="utf-8")
-    assert f"{home}#urgent-care-{card['tiers'][0]['id']}-1" in offline, \
+    assert f"{home}#{urgent_care.ANCHOR}-{card['tiers'][0]['id']}-1" in offline, \
         "the index read from a file (search_index.js) lacks the card's entries"
 
 
@@ -277,7 +277,7 @@ def test_a_warning_sign_leads_first_to_the_sign_and_whom_to_call(query, open_pag
     results = search(open_page, server, query)
     assert first_page(results) == home, f"searching {query!r} puts {results[:3]} first, not {home}"
     sign = results[1] if len(results) > 1 else ""
-    assert sign.startswith(f"{home}#urgent-care-") and re.search(r"\bnow\b.*if you have:$", titles.get(sign, "")), \
+    assert sign.startswith(f"{home}#{urgent_care.ANCHOR}-") and re.search(r"\bnow\b.*if you have:$", titles.get(sign, "")), \
         f"searching {query!r}: the first part shown under {home} is {sign!r} ({titles.get(sign)!r}), not a sign of the card"
 
 

@@ -71,34 +71,37 @@ def on_config(config, **kwargs):
 
 def search_entries(card):
     """The home card's search results: (id, title, text, boost) of each
-    sign, each line after a tier's signs and each note, with the ids the
-    partial gives them (overrides/partials/urgent-card.html). A sign is
+    sign, each line after a tier's signs and each note, at the ids
+    card_context gives them. A sign is
     short and its words are a symptom's: with the theme's boost of a page
     over its sections, "chest pain" or "seizure" listed the glossary first.
     SIGN_BOOST (the theme's per-entry `boost`, as front matter's search.boost
     writes it) lifts the signs above it; measured in a browser on symptom
     queries and on 82 queries made of the guide's section titles."""
     for tier in card["tiers"]:
-        for number, item in enumerate(tier["items"], start=1):
-            yield f"{ANCHOR}-{tier['id']}-{number}", tier["heading"], item["text"], SIGN_BOOST
-        for number, line in enumerate(tier["after"], start=1):
-            yield f"{ANCHOR}-{tier['id']}-after-{number}", tier["heading"], line, None
-    for number, note in enumerate(card["notes"], start=1):
-        yield f"{ANCHOR}-note-{number}", card["title"], note["text"], None
+        for item in tier["items"]:
+            yield item["id"], tier["heading"], item["text"], SIGN_BOOST
+        for line in tier["after"]:
+            yield line["id"], tier["heading"], line["text"], None
+    for note in card["notes"]:
+        yield note["id"], card["title"], note["text"], None
 
 
 def card_context(config):
     """What the templates need: the region's words, the tiers with their
-    sources numbered in order of first use, and the institution."""
+    sources numbered in order of first use, and the institution. Each sign,
+    line after the signs and note has the id it carries on the home card
+    (urgent-care-line-3, urgent-care-line-after-1, urgent-care-note-2),
+    where search leads (search_entries)."""
     data = _state["data"]
     region = config.extra["region_words"]
     institution = config.extra.get("institution") or {}
     numbers, cited = {}, []
 
-    def entry(item):
-        """An item or a note: its text in the region's words and the numbers
-        of its sources (sources_<region> replaces sources), numbered in order
-        of first use. A note may be plain text, with no sources."""
+    def entry(item, anchor):
+        """An item or a note: its text in the region's words, the numbers of
+        its sources (sources_<region> replaces sources), numbered in order of
+        first use, and its id. A note may be plain text, with no sources."""
         refs = []
         cites = [] if isinstance(item, str) else item.get(f"sources_{config.extra['region']}") or item["sources"]
         for key in cites:
@@ -106,18 +109,20 @@ def card_context(config):
                 numbers[key] = len(numbers) + 1
                 cited.append(dict(data["sources"][key], number=numbers[key]))
             refs.append(numbers[key])
-        return {"text": text_of(item).format(**region), "refs": refs}
+        return {"text": text_of(item).format(**region), "refs": refs, "id": anchor}
 
     tiers = []
     for tier in data["tiers"]:
-        items = [entry(item) for item in tier["items"]]
+        items = [entry(item, f"{ANCHOR}-{tier['id']}-{n}") for n, item in enumerate(tier["items"], start=1)]
+        # With the hospital's own 24-hour number on the card, the region's
+        # advice for readers without one is left out.
+        after = [line.format(**region) for line in tier.get("after") or []
+                 if not (institution.get("urgent_phone") and line == "{line_missing}")]
         tiers.append({"id": tier["id"], "heading": tier["heading"].format(**region),
                       "lead": (tier.get("lead") or "").format(**region), "items": items,
-                      # With the hospital's own 24-hour number on the card, the
-                      # region's advice for readers without one is left out.
-                      "after": [line.format(**region) for line in tier.get("after") or []
-                                if not (institution.get("urgent_phone") and line == "{line_missing}")]})
-    notes = [entry(note) for note in data.get("notes") or []]
+                      "after": [{"text": line, "id": f"{ANCHOR}-{tier['id']}-after-{n}"}
+                                for n, line in enumerate(after, start=1)]})
+    notes = [entry(note, f"{ANCHOR}-note-{n}") for n, note in enumerate(data.get("notes") or [], start=1)]
     return {"region": region, "tiers": tiers, "sources": cited, "notes": notes,
             "title": data["title"], "checked": dates.written(data["checked"]),
             "institution": institution}
