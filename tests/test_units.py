@@ -180,6 +180,24 @@ def test_urgent_care_data_names_its_home_page(tmp_path):
         urgent_care.load(tmp_path)
 
 
+def test_urgent_care_search_words_must_be_a_list(tmp_path):
+    """A sign's `search` (other words readers type for it) written as one
+    string fails the build naming the file, the sign and the form it needs."""
+    import shutil
+
+    from mkdocs.exceptions import PluginError
+
+    from guidekit import urgent_care
+    (tmp_path / "includes").mkdir()
+    copy = tmp_path / urgent_care.DATA
+    shutil.copy(ROOT / "docs" / urgent_care.DATA, copy)
+    text = copy.read_text(encoding="utf-8")
+    assert "        search: [stroke]\n" in text, "the stroke sign's search words have moved"
+    copy.write_text(text.replace("        search: [stroke]\n", "        search: stroke\n"), encoding="utf-8")
+    with pytest.raises(PluginError, match=r"urgent-care\.yml: .*item 'Sudden weakness.*'search' must be a list"):
+        urgent_care.load(tmp_path)
+
+
 def test_dates_are_written_one_way():
     import datetime
 

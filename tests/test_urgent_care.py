@@ -54,6 +54,8 @@ def card_text(built, sources=True, print_copy=False):
     assert len(cards) == 1, f"expected one urgent-care card, found {len(cards)}"
     # The line that only the PDF shows (pointing to Start here's card) aside.
     card = re.sub(r'<div class="urgent-card__print-pointer">.*?</div>', " ", cards[0], flags=re.S)
+    # The tier's heading over each sign, hidden but where search leads to it.
+    card = re.sub(r'<span class="urgent-card__tier-tag[^"]*" hidden>.*?</span>', " ", card, flags=re.S)
     if not sources:
         card = re.sub(r'<details class="urgent-card__sources"[^>]*>.*?</details>', " ", card, flags=re.S)
         card = re.sub(r'<sup class="urgent-card__refs">.*?</sup>', " ", card, flags=re.S)

@@ -80,11 +80,21 @@ def search_entries(card):
     queries and on 82 queries made of the guide's section titles."""
     for tier in card["tiers"]:
         for item in tier["items"]:
-            yield item["id"], tier["heading"], item["text"], SIGN_BOOST
+            yield item["id"], tier["heading"], with_other_words(item), SIGN_BOOST
         for line in tier["after"]:
             yield line["id"], tier["heading"], line["text"], None
     for note in card["notes"]:
-        yield note["id"], card["title"], note["text"], None
+        yield note["id"], card["title"], with_other_words(note), None
+
+
+def with_other_words(entry):
+    """A sign's or a note's text for search, with the other words readers
+    type for it (the data file's `search`: "blood in phlegm", "stroke",
+    "suicidal"), which the card does not use. They are shown in the search
+    result, so a reader sees why it was found."""
+    if not entry["search"]:
+        return entry["text"]
+    return f"{entry['text']} Other words for this: {', '.join(entry['search'])}."
 
 
 def card_context(config):
@@ -109,7 +119,8 @@ def card_context(config):
                 numbers[key] = len(numbers) + 1
                 cited.append(dict(data["sources"][key], number=numbers[key]))
             refs.append(numbers[key])
-        return {"text": text_of(item).format(**region), "refs": refs, "id": anchor}
+        return {"text": text_of(item).format(**region), "refs": refs, "id": anchor,
+                "search": [] if isinstance(item, str) else item.get("search", [])}
 
     tiers = []
     for tier in data["tiers"]:

@@ -37,6 +37,12 @@ def load(docs_dir):
     entries = [item for tier in data.get("tiers") or [] for item in tier.get("items") or []]
     entries += [note for note in data.get("notes") or [] if isinstance(note, dict)]
     for item in entries:
+        # search: other words readers type for this sign (search finds it
+        # by them too; overrides/hooks/urgent_care.py, search_entries).
+        words = item.get("search", [])
+        if not (isinstance(words, list) and all(isinstance(w, str) and w.strip() for w in words)):
+            problems.append(f"item '{item.get('text', '?')[:40]}': 'search' must be a list of words "
+                            "or phrases, e.g. [stroke, blood in phlegm]")
         # sources_<region> replaces sources in that region's build
         # (a threshold that differs by country cites that country's source).
         for key in [k for k in item if k == "sources" or k.startswith("sources_")]:
