@@ -43,6 +43,16 @@ def search(open_page, server, query):
     ("faq.html#how-long-do-i-have"); [] when the theme says nothing matches."""
     page = open_page(server + START).page
     field, meta = open_search(page)
+    return ask(page, field, meta, query)
+
+
+def ask(page, field, meta, query):
+    """Type query into the open search box (open_search) and return the
+    result links in the order shown (see search)."""
+    field.fill("")
+    # The line over the results still reads "N matching documents" for the
+    # last query: blank it, so the wait below sees this query's answer.
+    meta.evaluate("el => { el.textContent = ''; }")
     # All but the last letter at once, then the last one as a key press: the
     # theme searches on each key released, so only the whole query is asked,
     # and the answer shown next is its answer.
@@ -220,7 +230,8 @@ def test_hosting_guide_not_in_patient_search(query, open_page, server, site):
         f"`search: exclude: true` in its front matter; results: {results[:4]}")
 
 
-@pytest.mark.parametrize("query", ["how long will I live", "life expectancy", "prognosis"])
+@pytest.mark.parametrize("query", ["how long will I live", "life expectancy", "prognosis", "am I dying",
+                                   "will I die"])
 def test_how_long_will_i_live_leads_to_the_honest_answer(query, open_page, server):
     """However a reader puts it (patient review: "life expectancy" found six
     copies of the urgent card's crisis line, "prognosis" nothing)."""
@@ -279,6 +290,59 @@ def test_a_warning_sign_leads_first_to_the_sign_and_whom_to_call(query, open_pag
     sign = results[1] if len(results) > 1 else ""
     assert sign.startswith(f"{home}#{urgent_care.ANCHOR}-") and re.search(r"\bnow\b.*if you have:$", titles.get(sign, "")), \
         f"searching {query!r}: the first part shown under {home} is {sign!r} ({titles.get(sign)!r}), not a sign of the card"
+
+
+def test_every_sign_is_found_by_the_other_words_it_lists(open_page, server):
+    """Readers type words the card does not use: "blood in phlegm",
+    "stroke", "suicidal" and "shortness of breath" found nothing or other
+    pages first (patient reviews). Each sign and note lists such words in
+    docs/includes/urgent-care.yml (`search`); searching any of them shows
+    Start here first and that sign among its first three results there."""
+    card = urgent_care.load(ROOT / "docs")
+    home = guide_config.html_name(card["home"])
+    listed = [(f"{urgent_care.ANCHOR}-{tier['id']}-{n}", item) for tier in card["tiers"]
+              for n, item in enumerate(tier["items"], start=1)]
+    listed += [(f"{urgent_care.ANCHOR}-note-{n}", note) for n, note in enumerate(card.get("notes") or [], start=1)
+               if isinstance(note, dict)]
+    queries = [(word, anchor) for anchor, entry in listed for word in entry.get("search", [])]
+    assert len(queries) >= 20, f"only {len(queries)} other words in the card's data: the test needs them"
+    page = open_page(server + START).page
+    field, meta = open_search(page)
+    missed = []
+    for word, anchor in queries:
+        results = ask(page, field, meta, word)
+        ours = [r for r in results if r.split("#")[0] == home]
+        if first_page(results) != home or f"{home}#{anchor}" not in ours[:4]:
+            missed.append(f"{word!r}: {results[:4]}")
+    assert not missed, (f"words that do not lead first to {home} and their sign ({len(missed)} of "
+                        f"{len(queries)}):\n  " + "\n  ".join(missed))
+
+
+def test_a_sign_opened_from_search_shows_what_to_do(open_page, server):
+    """On a phone the tier's heading ("Call ... now ... if you have:") can
+    be screens above a sign. Opened at the sign's id, as a search result
+    opens it, the sign shows that heading over itself, in view; the other
+    signs do not, and on paper none does (overrides/partials/urgent-card.html,
+    guide.css, print.css)."""
+    card = urgent_care.load(ROOT / "docs")
+    home = guide_config.html_name(card["home"])
+    tier = card["tiers"][1]
+    target = f"{urgent_care.ANCHOR}-{tier['id']}-{len(tier['items']) // 2}"
+    page = open_page(f"{server}{home}#{target}", width=390, height=844).page
+    shown = page.evaluate("""id => [...document.querySelectorAll('.urgent-card__tier-tag')]
+        .filter(tag => tag.getClientRects().length)
+        .map(tag => { const box = tag.getBoundingClientRect();
+                      return {sign: tag.parentElement.id, text: tag.innerText.trim(),
+                              inView: box.top >= 0 && box.bottom <= innerHeight}; })""", target)
+    heading = page.locator(f".urgent-card--home .urgent-card__tier--{tier['id']} .urgent-card__heading").inner_text()
+    assert [s["sign"] for s in shown] == [target], f"signs showing their tier's heading: {shown}, not only {target}"
+    assert shown[0]["text"] == heading.strip() and shown[0]["inView"], (
+        f"{home}#{target}: the sign shows {shown[0]['text']!r} (in view: {shown[0]['inView']}), "
+        f"not its tier's heading {heading.strip()!r} in view")
+    page.emulate_media(media="print")
+    printed = page.evaluate("() => [...document.querySelectorAll('.urgent-card__tier-tag')]"
+                            ".filter(tag => tag.getClientRects().length).length")
+    assert printed == 0, f"printed from {home}#{target}, the sign still shows its tier's heading over it"
 
 
 def test_fatigue_finds_the_help_for_tiredness(open_page, server):
