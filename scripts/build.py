@@ -285,7 +285,7 @@ def read_config(config_file):
     pdf = cfg.extra.get("pdf") or {}
     return {
         "docs_dir": pathlib.Path(cfg["docs_dir"]).resolve(),
-        "pdf_files": [str(pdf[k]) for k in ("file", "large_print", "handout") if pdf.get(k)],
+        "pdf_files": [str(pdf[k]) for k in config.PDF_KEYS if pdf.get(k)],
     }
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the guide to PDF with headless Chromium: the whole guide from the
-print page, the same in large print (extra.pdf.large_print), and one page
-(extra.pdf.handout_page) as a short handout.
+print page, one page (extra.pdf.handout_page) as a short handout, and both
+again in large print (extra.pdf.large_print, extra.pdf.handout_large_print).
 
     python3 scripts/export_pdf.py [SITE_DIR] [--paper a4|letter] [-f CONFIG]
 
@@ -335,7 +335,7 @@ def settings(config_file):
         {"page": config.html_name(handout_page), "file": extra_pdf["handout"],
          "title": f"{extra_pdf['handout_title']} - {title}", "mode": "handout",
          "classes": ["guide-pdf", "guide-handout"],
-         "footer": handout_footer,
+         "footer": handout_footer, "continues": continues,
          "sheet_footer": " ".join(str(extra_pdf.get("handout_footer") or "").split())},
     ]
     if extra_pdf.get("large_print"):
@@ -343,6 +343,10 @@ def settings(config_file):
                      "title": f"{title} (large print)", "mode": "book", "large": True,
                      "continues": continues,
                      "classes": ["guide-pdf", "guide-pdf-book", "guide-large-print"]})
+    if extra_pdf.get("handout_large_print"):
+        jobs.append(dict(jobs[1], file=extra_pdf["handout_large_print"], large=True,
+                         title=f"{extra_pdf['handout_title']} (large print) - {title}",
+                         classes=["guide-pdf", "guide-handout", "guide-large-print"]))
     return {
         "title": title,
         "print_page": config.print_page(config_file),
@@ -483,6 +487,11 @@ def _print_page(c, source, job, paper):
         labels = [job.get("footer") or job["title"]] * count
         if sheet_from and job.get("sheet_footer"):
             labels[sheet_from - 1:] = [job["sheet_footer"]] * (count - sheet_from + 1)
+        # In large print the urgent-care sheet takes both sides of its
+        # paper: its first side says that it goes on.
+        if sheet_from and job.get("continues"):
+            for n in range(sheet_from, count):
+                labels[n - 1] = f"{labels[n - 1]} · {job['continues']}"
     return data, headings, labels
 
 
@@ -530,8 +539,8 @@ def _footer_sheet(c, labels, paper, large=False):
 
 def export(site_dir, config_file=ROOT / "mkdocs.yml", paper="a4", large_print=False):
     """Write the guide PDF and the handout into site_dir, and with
-    large_print the large-print guide (extra.pdf.large_print) after them;
-    return their paths. Raises ExportError (NoChromiumError when there is no
+    large_print the large-print guide and handout (extra.pdf.large_print,
+    handout_large_print) after them; return their paths. Raises ExportError (NoChromiumError when there is no
     browser) naming the step that failed."""
     site_dir = pathlib.Path(site_dir).resolve()
     if paper not in PAPER:
@@ -574,7 +583,8 @@ def main(argv=None):
     ap.add_argument("--paper", choices=sorted(PAPER), default=os.environ.get("GUIDE_PAPER", "a4"))
     ap.add_argument("-f", "--config-file", default=str(ROOT / "mkdocs.yml"))
     ap.add_argument("--no-large-print", action="store_true",
-                    help="leave out the large-print edition (extra.pdf.large_print)")
+                    help="leave out the large-print editions (extra.pdf.large_print, "
+                         "handout_large_print)")
     args = ap.parse_args(argv)
     started = time.monotonic()
     try:

@@ -124,10 +124,10 @@ def test_branded_letter_pdfs_settle_their_page_numbers(branded_build):
 
 
 def test_branded_pdfs_on_letter_paper(branded_site):
-    """--paper letter: every page of the three PDFs is US Letter (8.5 x 11 in)."""
+    """--paper letter: every page of the four PDFs is US Letter (8.5 x 11 in)."""
     from pypdf import PdfReader
     pdf = guide_config.load(OVERLAY)["extra"]["pdf"]
-    for key in ("file", "large_print", "handout"):
+    for key in guide_config.PDF_KEYS:
         reader = PdfReader(str(branded_site / pdf[key]))
         sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
         assert sizes == {(612, 792)}, f"{pdf[key]}: pages of {sizes} pt, not US Letter (612 x 792)"
@@ -178,7 +178,7 @@ def test_a_hospital_s_review_replaces_the_not_reviewed_line(site, branded_site):
     def first_page(path):
         return " ".join(page_texts(path, last=1)[0].split())
 
-    for key in ("file", "large_print", "handout"):
+    for key in guide_config.PDF_KEYS:
         assert note in first_page(site / plain_pdfs[key]), f"{plain_pdfs[key]}, page 1, does not say: {note}"
         assert note not in first_page(branded_site / branded_pdfs[key]), \
             f"the branded {branded_pdfs[key]}, page 1, still says: {note}"

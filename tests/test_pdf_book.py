@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 
-from conftest import ROOT, built_pdf, chapter_title, norm, page_texts
+from conftest import ROOT, built_pdf, chapter_title, clean, norm, page_texts
 from guidekit import config as guide_config
 from guidekit import treatments, urgent_care
 from guidekit.data import read_yaml
@@ -50,6 +50,12 @@ def large(site):
 @pytest.fixture(scope="module")
 def handout(site):
     return built_pdf(site, "handout")
+
+
+@pytest.fixture(scope="module", params=["handout", "handout_large_print"])
+def each_handout(request, site):
+    """The handout, and the same in large print."""
+    return built_pdf(site, request.param)
 
 
 @pytest.fixture(scope="module")
@@ -310,20 +316,20 @@ def test_notes_never_start_a_page_of_the_guide(guide_texts):
             f"{EXTRA['file']} page {i} starts with 'My notes', apart from its questions"
 
 
-def test_handout_pages_start_with_a_heading_or_named_notes(handout):
+def test_handout_pages_start_with_a_heading_or_named_notes(each_handout):
     """On the handout, a section's questions are never split across pages:
     each page of questions after the first starts with a section's heading,
     or with the notes space of the section before, which names it ("My
     notes on testing:"). Split, its last questions sat under no heading."""
     md = (ROOT / "docs" / EXTRA["handout_page"]).read_text(encoding="utf-8")
     sections = [norm(h) for h in re.findall(r"^## (.+)$", md, re.M)]
-    texts = page_texts(handout)
+    texts = page_texts(each_handout)
     for i, text in enumerate(texts[1:], start=2):
         first = norm(first_line(text))
-        if first.startswith("Urgent help"):
+        if first.startswith(("Urgent help", "This page is blank on purpose")):
             break  # the urgent-care sheet (tests/test_urgent_care.py)
         assert first in sections or re.match(r"My notes on [a-z ]+:$", first), \
-            f"{EXTRA['handout']} page {i} starts with {first!r}, not a section's heading or its notes"
+            f"{each_handout.name} page {i} starts with {first!r}, not a section's heading or its notes"
 
 
 TICK_BOXES = """() => Array.from(document.querySelectorAll('section.print-page li.task-list-item input'))
@@ -349,7 +355,8 @@ def test_tick_boxes_sit_inside_the_text_area(site, chromium):
 
 # --- the handout -----------------------------------------------------------------------
 
-def test_handout_has_the_fields_to_fill_in(handout):
+def test_handout_has_the_fields_to_fill_in(each_handout):
+    handout = each_handout
     first = norm(page_texts(handout)[0])
     for field in ("Date:", "Who I saw:", "Next appointment:", "Who came with me:", "My medicines:",
                   "My 24-hour number:"):
@@ -359,13 +366,53 @@ def test_handout_has_the_fields_to_fill_in(handout):
     assert norm(f"From the guide “{title}”") in first, f"{handout.name}: page 1 does not name the guide"
     every = page_texts(handout)
     assert not any("Next:" in t for t in every), f"{handout.name} prints a 'Next:' link"
-    # No page holds only the footer (the disclaimer's old place).
+    # No page holds only the footer (the disclaimer's old place); a page
+    # left blank before the urgent-care sheet says so.
     for i, text in enumerate(every, start=1):
+        if norm(text).startswith("This page is blank on purpose"):
+            continue
         body = [l for l in text.splitlines() if l.strip() and "Page " not in l]
         assert len(body) >= 5, f"{handout.name} page {i} holds almost nothing: {body}"
 
 
 # --- large print -------------------------------------------------------------------------
+
+def test_large_print_handout_is_the_handout_at_16pt(site, handout):
+    """The handout in large print (carer review): the same questions, notes
+    spaces and urgent-care sheet as the handout, its text at 16 pt or more,
+    the sheet on paper of its own (starting on a front page), and each of
+    its pages but the last saying that the box goes on."""
+    large = built_pdf(site, "handout_large_print")
+    reader = PdfReader(str(large))
+    sizes = word_sizes(reader, range(len(reader.pages)))
+    total = sum(sizes.values())
+    small = sum(n for pt, n in sizes.items() if pt < 16)
+    assert total > 800, f"{large.name}: only {total} words read"
+    assert small / total < 0.01, \
+        f"{large.name}: {small} of {total} words below 16 pt (sizes: {sorted(sizes.items())[:8]})"
+    assert "(large print)" in reader.metadata.title, f"{large.name}: its title does not say large print"
+
+    def questions_and_notes(pdf):
+        texts = page_texts(pdf)
+        sheet = next(i for i, t in enumerate(texts) if norm(t).startswith("Urgent help"))
+        lines = [norm(l) for t in texts[:sheet] for l in t.splitlines() if l.strip()]
+        card = norm(" ".join(texts[sheet:]))
+        return sheet, norm(" ".join(lines)).count("My notes"), card
+
+    md = (ROOT / "docs" / EXTRA["handout_page"]).read_text(encoding="utf-8")
+    text = norm(" ".join(page_texts(large)))
+    missing = [q for q in (clean(q) for q in re.findall(r"^- \[ \] (.+)$", md, re.M)) if q not in text]
+    assert not missing, f"{large.name} lacks questions of the handout: {missing[:3]}"
+    sheet, notes, card = questions_and_notes(large)
+    assert notes == questions_and_notes(handout)[1], f"{large.name}: {notes} notes spaces, not the handout's"
+    assert sheet % 2 == 0, f"{large.name}: the urgent-care sheet starts on page {sheet + 1}, the back of a sheet"
+    # The footers: the box's own text never says it goes on.
+    on_sheet = [norm(t) for t in page_texts(large)[sheet:]]
+    goes_on = norm(EXTRA["urgent_continues"])
+    assert len(on_sheet) > 1, f"{large.name}: the urgent-care sheet fits one page; this test expects two"
+    assert all(goes_on in t for t in on_sheet[:-1]), \
+        f"{large.name}: a page of the urgent-care sheet before its last does not say {goes_on!r}"
+    assert goes_on not in on_sheet[-1], f"{large.name}: the sheet's last page says it goes on"
 
 def test_large_print_body_text_is_16pt(large):
     reader = PdfReader(str(large))
@@ -416,7 +463,7 @@ def structure(reader):
     return found
 
 
-@pytest.mark.parametrize("key", ["file", "large_print", "handout"])
+@pytest.mark.parametrize("key", guide_config.PDF_KEYS)
 def test_pdf_ua(site, key):
     path = built_pdf(site, key)
     reader = PdfReader(str(path))
@@ -451,7 +498,7 @@ def test_pdf_ua(site, key):
     assert all(page.get("/Tabs") == "/S" for page in reader.pages if page.get("/Annots")), \
         f"{path.name}: a page with links does not take its tab order from the structure (/Tabs /S)"
     # The guide links its chapters and sources; the paper handout may have no link at all.
-    assert links or key == "handout", f"{path.name}: no link annotations (the guide links its sources)"
+    assert links or key.startswith("handout"), f"{path.name}: no link annotations (the guide links its sources)"
     assert all(str(a.get("/Contents", "")).strip() for a in links), \
         f"{path.name}: a link annotation without /Contents"
 
@@ -577,7 +624,7 @@ def test_printed_web_addresses_break_only_at_their_punctuation(site, key):
 
 def test_pdf_links_show_pages_and_size(site):
     page = (site / "faq.html").read_text(encoding="utf-8")
-    for key in ("file", "large_print", "handout"):
+    for key in guide_config.PDF_KEYS:
         path = site / EXTRA[key]
         pages = len(PdfReader(str(path)).pages)
         m = re.search(rf'href="{re.escape(EXTRA[key])}"[^>]*>[^<]*</a>\s*<span class="guide-pdf-facts">'

@@ -1,8 +1,10 @@
-"""Links to the PDFs (the whole guide, large print, the handout) lead to
-the files extra.pdf names, and say how many pages and how big each is.
+"""Links to the PDFs (the whole guide, the handout, each also in large
+print) lead to the files extra.pdf names, and say how many pages and how
+big each is.
 
-- A link in a page marked data-guide-pdf="file", "large_print" or
-  "handout" gets its href from extra.pdf, so an overlay that renames a PDF
+- A link in a page marked data-guide-pdf="KEY" (a key of
+  guidekit.config.PDF_KEYS: file, large_print, handout,
+  handout_large_print) gets its href from extra.pdf, so an overlay that renames a PDF
   renames its links; a mark that names no PDF fails the build, naming the
   page. (overrides/partials/page-info.html writes the download links from
   extra.pdf itself.)
@@ -23,7 +25,7 @@ import json
 import os
 import re
 
-from guidekit import PDF_FACTS_VARIABLE
+from guidekit import PDF_FACTS_VARIABLE, config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -59,7 +61,6 @@ PDF_LINK = re.compile(r'(<a\b[^>]*\bhref="(?:[^"]*/)?([^"/]+\.pdf)"[^>]*>.*?</a>
 
 PDF_MARKED = re.compile(r'<a\b[^>]*\bdata-guide-pdf="([^"]*)"[^>]*>')
 PDF_HREF = re.compile(r'\bhref="((?:[^"]*/)?)[^"/]*"')
-PDF_KEYS = ("file", "large_print", "handout")
 
 
 def _pdf_hrefs(html_text, pdf, src_uri):
@@ -67,10 +68,10 @@ def _pdf_hrefs(html_text, pdf, src_uri):
     names."""
     def point(m):
         key, name = m.group(1), pdf.get(m.group(1))
-        if key not in PDF_KEYS or not name:
+        if key not in config.PDF_KEYS or not name:
             raise PluginError(f'docs/{src_uri}: a link is marked data-guide-pdf="{key}", which names '
                               f"no PDF of extra.pdf: use one of "
-                              f"{', '.join(k for k in PDF_KEYS if pdf.get(k))}")
+                              f"{', '.join(k for k in config.PDF_KEYS if pdf.get(k))}")
         tag, count = PDF_HREF.subn(lambda h: f'href="{h.group(1)}{html.escape(name, quote=True)}"', m.group(0), 1)
         if not count:
             raise PluginError(f'docs/{src_uri}: the link marked data-guide-pdf="{key}" has no href')

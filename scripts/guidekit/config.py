@@ -14,6 +14,10 @@ import sys
 from guidekit import ROOT
 
 DEFAULT = ROOT / "mkdocs.yml"
+# The PDFs the build writes, by their key under extra.pdf in mkdocs.yml: the
+# whole guide, the same in large print, the questions handout, and the
+# handout in large print. Only `file` and `handout` are required.
+PDF_KEYS = ("file", "large_print", "handout", "handout_large_print")
 
 
 @functools.lru_cache(maxsize=8)
