@@ -345,6 +345,25 @@ def test_a_sign_opened_from_search_shows_what_to_do(open_page, server):
     assert printed == 0, f"printed from {home}#{target}, the sign still shows its tier's heading over it"
 
 
+@pytest.mark.parametrize("width, icon", [(390, "last"), (1280, "first")])
+def test_the_open_search_box_shows_one_icon_at_its_start(width, icon, open_page, server):
+    """The button at the start of the open search box shows one icon: on a
+    phone the back arrow (its last), on a desktop the magnifier (its
+    first). Its name for screen readers, put before the icons
+    (overrides/hooks/theme_fixes.py), had left both showing on a phone,
+    one over the other (patient review)."""
+    page = open_page(server + START, width=width, height=844).page
+    opener = page.locator('.md-header__button[for="__search"]').first
+    (opener if opener.is_visible() else page.locator(".md-search__input")).click()
+    page.wait_for_function("() => document.getElementById('__search').checked")
+    shown = page.evaluate("""() => [...document.querySelectorAll('.md-search__icon[for="__search"] svg')]
+        .map((svg, i, all) => ({first: i === 0, last: i === all.length - 1,
+                                shown: svg.getClientRects().length > 0}))
+        .filter(svg => svg.shown)""")
+    assert len(shown) == 1 and shown[0][icon], (
+        f"at {width} px the open search box shows {len(shown)} icons at its start, not only its {icon}: {shown}")
+
+
 def test_fatigue_finds_the_help_for_tiredness(open_page, server):
     results = search(open_page, server, "fatigue")
     assert first_page(results) == "supportive-care.html", (

@@ -65,8 +65,10 @@ def _button(name, title=None, visible=False):
     a tooltip."""
     if visible:  # after the icon
         return rf'\1 title="{title or name}">\2<span class="guide-button-text">{name}</span></label>'
-    # Before the icons: the theme's CSS picks the search icons with
-    # svg:first-child and svg:last-child.
+    # Before the icons. The theme's CSS picks the search icons with
+    # svg:first-child (hidden on a phone) and svg:last-child (hidden on a
+    # desktop): the name breaks the first, which guide.css restates as
+    # svg:first-of-type.
     return rf'\1 title="{title or name}"><span class="guide-sr-only">{name}</span>\2</label>'
 
 
