@@ -6,7 +6,8 @@ again in large print (extra.pdf.large_print, extra.pdf.handout_large_print).
     python3 scripts/export_pdf.py [SITE_DIR] [--paper a4|letter] [-f CONFIG]
 
 SITE_DIR defaults to site/. The files are written into SITE_DIR with the names
-set in mkdocs.yml under extra.pdf (file, handout); the handout's page, its
+set in mkdocs.yml under extra.pdf (file, handout, large_print,
+handout_large_print: guidekit.config.PDF_KEYS); the handout's page, its
 title and the PDF keywords are set there too. Chromium is launched through
 guidekit.browser (Playwright on the system's Chromium; $GUIDE_CHROMIUM names
 another binary). Only file: and data: addresses may load: any other request

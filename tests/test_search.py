@@ -297,7 +297,7 @@ def test_every_sign_is_found_by_the_other_words_it_lists(open_page, server):
     "stroke", "suicidal" and "shortness of breath" found nothing or other
     pages first (patient reviews). Each sign and note lists such words in
     docs/includes/urgent-care.yml (`search`); searching any of them shows
-    Start here first and that sign among its first three results there."""
+    Start here first and that sign among the first three results under it."""
     card = urgent_care.load(ROOT / "docs")
     home = guide_config.html_name(card["home"])
     listed = [(f"{urgent_care.ANCHOR}-{tier['id']}-{n}", item) for tier in card["tiers"]

@@ -4,9 +4,9 @@ big each is.
 
 - A link in a page marked data-guide-pdf="KEY" (a key of
   guidekit.config.PDF_KEYS: file, large_print, handout,
-  handout_large_print) gets its href from extra.pdf, so an overlay that renames a PDF
-  renames its links; a mark that names no PDF fails the build, naming the
-  page. (overrides/partials/page-info.html writes the download links from
+  handout_large_print) gets its href from extra.pdf, so an overlay that
+  renames a PDF renames its links; a mark that names no PDF fails the
+  build, naming the page. (overrides/partials/page-info.html writes the download links from
   extra.pdf itself.)
 - Each link to one of the PDFs shows the file's pages and size ("PDF, 98
   pages, 2.5 MB"). Those exist only after the PDF export, so
