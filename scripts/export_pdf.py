@@ -541,8 +541,9 @@ def _footer_sheet(c, labels, paper, large=False):
 def export(site_dir, config_file=ROOT / "mkdocs.yml", paper="a4", large_print=False):
     """Write the guide PDF and the handout into site_dir, and with
     large_print the large-print guide and handout (extra.pdf.large_print,
-    handout_large_print) after them; return their paths. Raises ExportError (NoChromiumError when there is no
-    browser) naming the step that failed."""
+    handout_large_print) after them; return their paths. Raises
+    ExportError (NoChromiumError when there is no browser) naming the step
+    that failed."""
     site_dir = pathlib.Path(site_dir).resolve()
     if paper not in PAPER:
         raise ExportError(f"unknown paper size '{paper}': use one of {', '.join(PAPER)}")

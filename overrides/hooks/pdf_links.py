@@ -6,8 +6,8 @@ big each is.
   guidekit.config.PDF_KEYS: file, large_print, handout,
   handout_large_print) gets its href from extra.pdf, so an overlay that
   renames a PDF renames its links; a mark that names no PDF fails the
-  build, naming the page. (overrides/partials/page-info.html writes the download links from
-  extra.pdf itself.)
+  build, naming the page. (overrides/partials/page-info.html writes the
+  download links from extra.pdf itself.)
 - Each link to one of the PDFs shows the file's pages and size ("PDF, 98
   pages, 2.5 MB"). Those exist only after the PDF export, so
   scripts/build.py builds the site, exports the PDFs, and builds the site

@@ -47,12 +47,12 @@ import json
 import pathlib
 import re
 
-from guidekit import dates
+from guidekit import dates, frontmatter
 from guidekit.urgent_care import ANCHOR, load, text_of
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-MODES = ("full", "pointer", "sheet", "none")
+MODES = frontmatter.OPTIONAL["urgent_care"]  # full, pointer, sheet, none: one list, for every check
 # Where the theme's search plugin writes its index (material/plugins/search).
 SEARCH_INDEX = pathlib.Path("search") / "search_index.json"
 SIGN_BOOST = 2.5  # see search_entries
@@ -72,9 +72,9 @@ def on_config(config, **kwargs):
 def search_entries(card):
     """The home card's search results: (id, title, text, boost) of each
     sign, each line after a tier's signs and each note, at the ids
-    card_context gives them. A sign is
-    short and its words are a symptom's: with the theme's boost of a page
-    over its sections, "chest pain" or "seizure" listed the glossary first.
+    card_context gives them. A sign is short and its words are a symptom's:
+    with the theme's boost of a page over its sections, "chest pain" or
+    "seizure" listed the glossary first.
     SIGN_BOOST (the theme's per-entry `boost`, as front matter's search.boost
     writes it) lifts the signs above it; measured in a browser on symptom
     queries and on 82 queries made of the guide's section titles."""
