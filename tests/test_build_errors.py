@@ -97,6 +97,10 @@ def handler_in_page(docs):
     append(docs / "faq.md", '\n\n<p onmouseover="document.title = 1">Hover here.</p>\n')
 
 
+def duplicate_glossary_term(docs):
+    append(docs / "glossary.md", "\n\n**Biomarker**\n:   Written twice by mistake.\n")
+
+
 def abbreviation_line(docs, name):
     lines = (docs / "includes" / "abbreviations.md").read_text(encoding="utf-8").splitlines()
     return [str(i) for i, line in enumerate(lines, 1) if line.startswith(f"*[{name}]:")]
@@ -132,6 +136,8 @@ CASES = [
     ("script-in-page", script_in_page, "docs/faq.md", ["<script>", "remove it"]),
     ("event-handler-in-page", handler_in_page, "docs/faq.md",
      ["inline event handler", "onmouseover", "Remove it"]),
+    ("glossary-term-twice", duplicate_glossary_term, "docs/glossary.md",
+     ["'Biomarker' and 'Biomarker'", "#term-biomarker", "give one of them other words"]),
     ("handout-without-urgent-signs",
      lambda d: set_front_matter(d / "questions-to-ask.md", "urgent_care", "pointer"),
      "docs/questions-to-ask.md", ["handout", "urgent_care: sheet"]),

@@ -16,6 +16,8 @@ from the page.
   `search: exclude: true`).
 - "how long will I live" leads to the guide's honest answer (the FAQ's
   "How long do I have?"), not to the hosting guide.
+- Each word of the glossary is a search result of its own, and opens the
+  glossary at that word (overrides/hooks/glossary.py).
 - Lighthouse (mobile preset) on one page: accessibility 100 (the scores of
   every page are in scripts/page_weight.py --lighthouse; no timing is
   asserted here).
@@ -362,6 +364,60 @@ def test_the_open_search_box_shows_one_icon_at_its_start(width, icon, open_page,
         .filter(svg => svg.shown)""")
     assert len(shown) == 1 and shown[0][icon], (
         f"at {width} px the open search box shows {len(shown)} icons at its start, not only its {icon}: {shown}")
+
+
+def glossary_terms(site):
+    """(id, words) of each term of the built glossary page, in order."""
+    name = guide_config.html_name(guide_config.load().extra["glossary_page"])
+    page = (site / name).read_text(encoding="utf-8")
+    terms = [(m.group(1), " ".join(re.sub(r"<[^>]+>", " ", m.group(2)).split()))
+             for m in re.finditer(r"<dt(?: id=\"([^\"]*)\")?>(.*?)</dt>", page, re.S)]
+    return name, terms
+
+
+def test_each_glossary_word_is_a_search_result_of_its_own(site):
+    """The theme indexes a page by its headings: "biopsy" opened the
+    glossary at the top of its B block, and on a phone the reader saw
+    "Biomarker" (patient review). Each term now has an id and one entry
+    of its own, titled with the term (overrides/hooks/glossary.py), and the
+    letter blocks have none."""
+    name, terms = glossary_terms(site)
+    assert len(terms) > 50, f"{name}: only {len(terms)} terms found; is it still a definition list?"
+    assert all(anchor for anchor, _ in terms), \
+        f"{name}: terms without an id: {[w for a, w in terms if not a][:5]}"
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = {doc["location"]: doc["title"] for doc in index["docs"] if doc["location"].startswith(name + "#")}
+    wrong = [f"{anchor} ({words}): {entries.get(f'{name}#{anchor}')!r}" for anchor, words in terms
+             if entries.get(f"{name}#{anchor}") != words]
+    assert not wrong, "terms without their own search entry, titled with the term:\n  " + "\n  ".join(wrong[:10])
+    letters = [loc for loc in entries if re.search(r"#letter-", loc)]
+    assert not letters, f"the letter blocks are still search results too: {letters[:5]}"
+
+
+def test_a_glossary_word_opens_at_its_meaning(open_page, server, site):
+    """Searched on a phone, a word the glossary explains is among the
+    results, and its result opens the glossary with that word at the top
+    of the screen, under the header, not another word."""
+    name, terms = glossary_terms(site)
+    anchor, words = next((a, w) for a, w in terms if w == "Pneumonitis")
+    page = open_page(server + START, width=390, height=844).page
+    page.locator('.md-header__button[for="__search"]').first.click()
+    field, meta = open_search(page)
+    results = ask(page, field, meta, "pneumonitis")
+    assert f"{name}#{anchor}" in results, f"searching 'pneumonitis' does not list {name}#{anchor}: {results}"
+    page.locator(f'.md-search-result__item a[href$="{name}#{anchor}"]').click()
+    page.wait_for_url(f"**/{name}#{anchor}")
+    seen = page.evaluate("""id => {
+        const term = document.getElementById(id).getBoundingClientRect();
+        const header = document.querySelector('.md-header').getBoundingClientRect();
+        const top = document.elementFromPoint(innerWidth / 2, header.bottom + 4);
+        return {top: term.top, below: header.bottom, first: top && top.closest('dt, dd, h2')
+                && top.closest('dt, dd, h2').textContent.trim().slice(0, 40)};
+    }""", anchor)
+    assert seen["below"] <= seen["top"] < 844 / 3, (
+        f"the result for 'pneumonitis' opened {name} with its term at {seen['top']:.0f} px "
+        f"(header ends at {seen['below']:.0f} px; want the top third of the screen); "
+        f"at the top: {seen['first']!r}")
 
 
 def test_fatigue_finds_the_help_for_tiredness(open_page, server):
