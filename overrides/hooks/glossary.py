@@ -14,7 +14,7 @@ the text (search_index.json, config.fields), so a term named like a symptom
 ("Pneumonitis", "Sepsis") would come before the urgent-care card's sign for
 it; TERM_BOOST (the theme's per-entry `boost`) takes that back.
 
-Priorities: on_page_content at -20, after the print-site plugin (0) kept
+Priorities: on_config at 0 (reads one setting); on_page_content at -20, after the print-site plugin (0) kept
 the page for the print page, which search does not serve; on_post_build at
 -40, after the search plugin wrote its index (0), before the offline plugin
 copies it into search_index.js for file:// (-100).
@@ -45,6 +45,7 @@ def text_of(fragment):
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
+@event_priority(0)
 def on_config(config, **kwargs):
     _state.clear()
     page = config.extra.get("glossary_page")
