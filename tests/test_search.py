@@ -14,6 +14,9 @@ from the page.
 - "liquid biopsy" puts the re-testing page first.
 - The hosting guide for IT staff is not in the patient search (front matter
   `search: exclude: true`).
+- Questions in everyday words ("who do i call", "is it my fault") lead to
+  their answers: lazy-search.js leaves lunr's stop words, which the index
+  does not hold, out of a query.
 - "how long will I live" leads to the guide's honest answer (the FAQ's
   "How long do I have?"), not to the hosting guide.
 - Each word of the glossary is a search result of its own, and opens the
@@ -233,7 +236,7 @@ def test_hosting_guide_not_in_patient_search(query, open_page, server, site):
 
 
 @pytest.mark.parametrize("query", ["how long will I live", "life expectancy", "prognosis", "am I dying",
-                                   "will I die"])
+                                   "will I die", "how long do I have"])
 def test_how_long_will_i_live_leads_to_the_honest_answer(query, open_page, server):
     """However a reader puts it (patient review: "life expectancy" found six
     copies of the urgent card's crisis line, "prognosis" nothing)."""
@@ -364,6 +367,46 @@ def test_the_open_search_box_shows_one_icon_at_its_start(width, icon, open_page,
         .filter(svg => svg.shown)""")
     assert len(shown) == 1 and shown[0][icon], (
         f"at {width} px the open search box shows {len(shown)} icons at its start, not only its {icon}: {shown}")
+
+
+# Questions as readers type them, and the part that answers each (patient
+# review: the first two listed the docetaxel section and the About page
+# first, the third the urgent-care card).
+EVERYDAY_QUESTIONS = {
+    "who do i call": "index.html#urgent-care-",
+    "is it my fault": "faq.html#did-i-do-something-wrong",
+    "what if i am too ill for treatment": "faq.html#what-if-i-am-not-well-enough-for-more-treatment",
+}
+
+
+def test_questions_in_everyday_words_find_their_answer(open_page, server):
+    """The index leaves lunr's stop words out, so a query's "do", "i" or
+    "who" could only match the start of other words ("do": docetaxel);
+    lazy-search.js leaves them out of the query. Each question shows its
+    answer among the first four results."""
+    page = open_page(server + START).page
+    field, meta = open_search(page)
+    missed = []
+    for query, answer in EVERYDAY_QUESTIONS.items():
+        results = ask(page, field, meta, query)
+        if not any(r.startswith(answer) for r in results[:4]):
+            missed.append(f"{query!r}: {results[:4]}, not {answer}")
+    assert not missed, "questions that do not lead to their answer:\n  " + "\n  ".join(missed)
+
+
+def test_the_stop_words_left_out_of_a_query_are_the_index_s(site):
+    """lazy-search.js keeps its own copy of lunr's stop words (it runs
+    before the theme's search worker, which has them); a theme update that
+    changed the list would make the copy wrong. The built worker's list and
+    the copy are the same."""
+    worker = next((site / "assets" / "javascripts" / "workers").glob("search.*.js")).read_text(encoding="utf-8")
+    theirs = re.search(r"generateStopWordFilter\(\[([^\]]*)\]\)", worker)
+    assert theirs, "the theme's search worker has no generateStopWordFilter([...]): has lunr changed?"
+    ours = re.search(r'STOP_WORDS = \(((?:\s*"[^"]*"\s*\+?)+)\)', (ROOT / "docs" / "assets" / "javascripts" /
+                                                                   "lazy-search.js").read_text(encoding="utf-8"))
+    assert ours, "docs/assets/javascripts/lazy-search.js has no STOP_WORDS = (\"...\" + ...)"
+    assert "".join(re.findall(r'"([^"]*)"', ours.group(1))).split() == re.findall(r'"([^"]*)"', theirs.group(1)), \
+        "lazy-search.js: STOP_WORDS differs from the stop words of the theme's search worker: copy them again"
 
 
 def glossary_terms(site):

@@ -90,6 +90,29 @@
     return changed.length ? { query: words.join(" "), words: changed } : null;
   }
 
+  // Lunr's English stop words (lunr 2.3.9, lunr.stopWordFilter, as the
+  // theme's search worker carries them; tests/test_search.py compares the
+  // two lists). An index built with the stop word filter (its config:
+  // pipeline ["stopWordFilter"], the theme's default) holds none of them,
+  // so a query's stop word can only match the start of other words: in
+  // "who do i call", "do" matched "docetaxel" and "i" every word that
+  // starts with an i, and the docetaxel section came first (patient
+  // review). Such words are left out of the query, unless nothing else is
+  // left ("do", typed on the way to "docetaxel").
+  var STOP_WORDS = ("a able about across after all almost also am among an and any are as at be " +
+    "because been but by can cannot could dear did do does either else ever every for from get " +
+    "got had has have he her hers him his how however i if in into is it its just least let " +
+    "like likely may me might most must my neither no nor not of off often on only or other our " +
+    "own rather said say says she should since so some than that the their them then there " +
+    "these they this tis to too twas us wants was we were what when where which while who whom " +
+    "why will with would yet you your").split(" ");
+
+  function withoutStopWords(query, separator) {
+    var words = wordsOf(query, separator);
+    var kept = words.filter(function (w) { return STOP_WORDS.indexOf(w.toLowerCase()) < 0; });
+    return kept.length && kept.length < words.length ? kept.join(" ") : query;
+  }
+
   // A loosened word is neither "found" nor "missing" in the results (the
   // theme would list it as missing: lunr's match is not a prefix of it).
   function forget(items, words) {
@@ -129,6 +152,7 @@
       var target = new EventTarget();
       var real = null, queue = [];
       var separator = /[\s\-]+/;
+      var stopWords = false;  // does the index leave lunr's stop words out?
       // Queries sent and not yet answered, oldest first: {query, loose}.
       var pending = [];
 
@@ -164,9 +188,13 @@
 
       function post(message) {
         if (message && message.type === SEARCH) {
-          pending.push({ query: String(message.data || ""), loose: null });
-        } else if (message && message.data && message.data.config && message.data.config.separator) {
-          try { separator = new RegExp(message.data.config.separator); } catch (e) { /* keep the default */ }
+          var query = String(message.data || "");
+          if (stopWords) message = { type: SEARCH, data: query = withoutStopWords(query, separator) };
+          pending.push({ query: query, loose: null });
+        } else if (message && message.data && message.data.config) {
+          var config = message.data.config;
+          stopWords = (config.pipeline || []).indexOf("stopWordFilter") >= 0;
+          try { if (config.separator) separator = new RegExp(config.separator); } catch (e) { /* keep the default */ }
         }
         real.postMessage(message);
       }
