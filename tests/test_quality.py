@@ -563,6 +563,21 @@ def test_no_sideways_scrolling_at_360px(new_tab, server):
 
 # --- page weight ----------------------------------------------------------------
 
+def test_published_stylesheets_are_their_sources_without_comments(site):
+    """The guide's own stylesheets are published without their comments
+    (overrides/hooks/lean_site.py, strip_css_comments): every rule is kept,
+    character for character but for blank lines."""
+    def rules(css):
+        return [line.strip() for line in re.sub(r"/\*.*?\*/", "", css, flags=re.S).splitlines() if line.strip()]
+
+    for path in guide_config.load().extra_css:
+        source = (ROOT / "docs" / str(path)).read_text(encoding="utf-8")
+        built = (site / str(path)).read_text(encoding="utf-8")
+        assert "/*" in source, f"docs/{path} has no comment: the test compares nothing"
+        assert "/*" not in built, f"{path} is published with its comments"
+        assert rules(built) == rules(source), f"{path}: the published rules differ from docs/{path}'s"
+
+
 def test_page_weight_within_budget(site, chromium, capsys):
     """A first visit to any page (HTML and everything it loads before the
     reader acts) is within page_weight.BUDGET_KIB, gzip; the print page (the

@@ -90,15 +90,11 @@
     return changed.length ? { query: words.join(" "), words: changed } : null;
   }
 
-  // Lunr's English stop words (lunr 2.3.9, lunr.stopWordFilter, as the
-  // theme's search worker carries them; tests/test_search.py compares the
-  // two lists). An index built with the stop word filter (its config:
-  // pipeline ["stopWordFilter"], the theme's default) holds none of them,
-  // so a query's stop word can only match the start of other words: in
-  // "who do i call", "do" matched "docetaxel" and "i" every word that
-  // starts with an i, and the docetaxel section came first (patient
-  // review). Such words are left out of the query, unless nothing else is
-  // left ("do", typed on the way to "docetaxel").
+  // Lunr's stop words, as in the theme's worker (tests/test_search.py
+  // compares them). An index with pipeline ["stopWordFilter"] holds none,
+  // so in a query they only match the start of other words ("who do i
+  // call": "do" matched docetaxel). They are left out, unless nothing else
+  // is left ("do", on the way to "docetaxel").
   var STOP_WORDS = ("a able about across after all almost also am among an and any are as at be " +
     "because been but by can cannot could dear did do does either else ever every for from get " +
     "got had has have he her hers him his how however i if in into is it its just least let " +
