@@ -75,14 +75,15 @@ def ask(page, field, meta, query):
     return [h.split(SUBPATH, 1)[1] if SUBPATH in h else h for h in hrefs]
 
 
-def open_search(page):
-    """Click the search box and wait until search is ready: the index is in
-    and the theme has answered the empty query it asks then (its words leave
+def open_search(page, opener=".md-search__input"):
+    """Click the search box (or on a phone the header's search button,
+    opener) and wait until search is ready: the index is in and the theme
+    has answered the empty query it asks then (its words leave
     "Initializing search"). Typing sooner, the answer to a query caught
     half-typed could be the one read. Returns the box and the results' line."""
     field, meta = page.locator(".md-search__input"), page.locator(".md-search-result__meta")
     waiting = meta.text_content()
-    field.click()
+    page.locator(opener).first.click()
     try:
         page.wait_for_function("t => document.querySelector('.md-search-result__meta').textContent !== t",
                                arg=waiting, timeout=RESULTS_TIMEOUT_MS)
@@ -444,8 +445,7 @@ def test_a_glossary_word_opens_at_its_meaning(open_page, server, site):
     name, terms = glossary_terms(site)
     anchor, words = next((a, w) for a, w in terms if w == "Pneumonitis")
     page = open_page(server + START, width=390, height=844).page
-    page.locator('.md-header__button[for="__search"]').first.click()
-    field, meta = open_search(page)
+    field, meta = open_search(page, opener='.md-header__button[for="__search"]')
     results = ask(page, field, meta, "pneumonitis")
     assert f"{name}#{anchor}" in results, f"searching 'pneumonitis' does not list {name}#{anchor}: {results}"
     page.locator(f'.md-search-result__item a[href$="{name}#{anchor}"]').click()

@@ -8,7 +8,7 @@ does not need.
   page. The plugin's script is left out of the pages that never call it.
 - The theme's stylesheet loses the rules no page can use (purge_theme_css).
 - The guide's own stylesheets are published without their comments
-  (strip_css_comments), which are for whoever edits them.
+  (strip_css_comments, on_files), which are for whoever edits them.
 - Theme files nothing loads are not copied (on_files, unused_theme_file):
   the search's language packs for languages the search does not use, and
   the theme's default favicon when the site names its own.
@@ -300,8 +300,27 @@ def on_pre_build(config, **kwargs):
                       print_page=config.plugins["print-site"].config["print_page_basename"] + ".html")
 
 
+# The comments in docs/assets/stylesheets/ explain each rule to whoever
+# edits it; every page loads both files (print.css too: a browser fetches a
+# media="print" sheet all the same), so their published copies leave the
+# comments out: about 8 KiB of a first visit's 100 KiB budget (gzip;
+# scripts/page_weight.py). The File's content is replaced before MkDocs
+# copies it, so every later step (the ?v= versions of server_files.py, the
+# PDFs) sees the published bytes. No rule of ours has "/*" in a string.
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def strip_css_comments(files, extra_css):
+    for path in extra_css:
+        f = files.get_file_from_path(str(path))
+        if f is not None and f.src_uri.endswith(".css"):
+            text = CSS_COMMENT.sub("", f.content_string)
+            f.content_string = re.sub(r"\n\s*\n+", "\n", text).strip() + "\n"
+
+
 @event_priority(-50)
 def on_files(files, config, **kwargs):
+    strip_css_comments(files, config.extra_css)
     search = config.plugins.get("material/search")
     langs = search.config.lang if search else ["en"]
     favicon = config.theme.get("favicon")
@@ -323,26 +342,9 @@ def on_post_template(output, template_name, **kwargs):
     return screen_free(output, template_name) if template_name.endswith(".html") else output
 
 
-# The comments in docs/assets/stylesheets/ explain each rule to whoever
-# edits it; every page loads both files (print.css too: a browser fetches a
-# media="print" sheet all the same), so their published copies leave the
-# comments out: about 8 KiB of a first visit's 100 KiB budget (gzip;
-# scripts/page_weight.py). No rule of ours has "/*" inside a string.
-CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-
-
-def strip_css_comments(site, paths):
-    for path in paths:
-        built = site / str(path)
-        if built.suffix == ".css" and built.is_file():
-            text = CSS_COMMENT.sub("", built.read_text(encoding="utf-8"))
-            built.write_text(re.sub(r"\n\s*\n+", "\n", text).strip() + "\n", encoding="utf-8")
-
-
 @event_priority(-30)
 def on_post_build(config, **kwargs):
     purge_theme_css(pathlib.Path(config.site_dir))
-    strip_css_comments(pathlib.Path(config.site_dir), config.extra_css)
     if not _print_css["matched"]:
         raise PluginError(
             "lean site: 'print-only stylesheets' (overrides/hooks/lean_site.py, working around "
