@@ -14,10 +14,11 @@ the text (search_index.json, config.fields), so a term named like a symptom
 ("Pneumonitis", "Sepsis") would come before the urgent-care card's sign for
 it; TERM_BOOST (the theme's per-entry `boost`) takes that back.
 
-Priorities: on_config at 0 (reads one setting); on_page_content at -20, after the print-site plugin (0) kept
-the page for the print page, which search does not serve; on_post_build at
--40, after the search plugin wrote its index (0), before the offline plugin
-copies it into search_index.js for file:// (-100).
+Priorities: on_config at 0 (it reads one setting); on_page_content at -20,
+after the print-site plugin (0) kept the page for the print page, which
+search does not serve; on_post_build at -40, after the search plugin wrote
+its index (0), before the offline plugin copies it into search_index.js for
+file:// (-100).
 """
 import html as html_lib
 import json
@@ -30,9 +31,11 @@ from mkdocs.plugins import event_priority
 
 # Where the theme's search plugin writes its index (material/plugins/search).
 SEARCH_INDEX = pathlib.Path("search") / "search_index.json"
-# A term's entry weighs this much against a section's (1): measured in a
-# browser with the signs' own words (tests/test_search.py), symptom queries
-# and 82 queries made of the guide's section titles.
+# A term's entry weighs this much against a section's (1), measured in a
+# browser: at 0.005 "pneumonitis" and "seizure" listed the glossary before
+# the urgent-care sign (tests/test_search.py); at 0.001 twenty word queries
+# rank as before, with the glossary's result now at the term, and 145
+# queries made of section titles move by a few places either way.
 TERM_BOOST = 0.001
 ID_PREFIX = "term-"
 TERM = re.compile(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", re.S)
@@ -98,7 +101,7 @@ def on_post_build(config, **kwargs):
                           f"glossary's letter sections ({', '.join(sorted(letters)[:3])}...); the "
                           "search plugin has changed. Check how it names its entries.")
     docs = [doc for doc in index["docs"] if doc.get("location") not in letters]
-    at = next(i for i, doc in enumerate(docs) if doc.get("location") == url) + 1
+    at = next((i + 1 for i, doc in enumerate(docs) if doc.get("location") == url), len(docs))
     docs[at:at] = [{"location": f"{url}#{anchor}", "title": html_lib.escape(term, quote=False),
                     "text": html_lib.escape(meaning, quote=False), "boost": TERM_BOOST}
                    for anchor, term, meaning in _state["terms"]]
