@@ -21,16 +21,14 @@ its index (0), before the offline plugin copies it into search_index.js for
 file:// (-100).
 """
 import html as html_lib
-import json
 import pathlib
 import re
 
+from guidekit import search_index
 from markdown.extensions.toc import slugify
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-# Where the theme's search plugin writes its index (material/plugins/search).
-SEARCH_INDEX = pathlib.Path("search") / "search_index.json"
 # A term's entry weighs this much against a section's (1), measured in a
 # browser: at 0.005 "pneumonitis" and "seizure" listed the glossary before
 # the urgent-care sign (tests/test_search.py); at 0.001 twenty word queries
@@ -92,18 +90,17 @@ def on_post_build(config, **kwargs):
     """One search result per term, in place of the letter sections."""
     if not _state.get("terms") or "material/search" not in config.plugins:
         return
-    path = pathlib.Path(config.site_dir) / SEARCH_INDEX
-    index = json.loads(path.read_text(encoding="utf-8"))
+    who = "glossary (overrides/hooks/glossary.py)"
+    index = search_index.load(config.site_dir, who)
     url, sections = _state["url"], _state["sections"]
     letters = {f"{url}#{anchor}" for anchor in sections}
     if not letters & {doc.get("location") for doc in index["docs"]}:
-        raise PluginError(f"glossary (overrides/hooks/glossary.py): {SEARCH_INDEX} has none of the "
+        raise PluginError(f"{who}: {search_index.PATH} has none of the "
                           f"glossary's letter sections ({', '.join(sorted(letters)[:3])}...); the "
                           "search plugin has changed. Check how it names its entries.")
     docs = [doc for doc in index["docs"] if doc.get("location") not in letters]
     at = next((i + 1 for i, doc in enumerate(docs) if doc.get("location") == url), len(docs))
-    docs[at:at] = [{"location": f"{url}#{anchor}", "title": html_lib.escape(term, quote=False),
-                    "text": html_lib.escape(meaning, quote=False), "boost": TERM_BOOST}
+    docs[at:at] = [search_index.entry(f"{url}#{anchor}", term, meaning, TERM_BOOST)
                    for anchor, term, meaning in _state["terms"]]
     index["docs"] = docs
-    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    search_index.save(config.site_dir, index)

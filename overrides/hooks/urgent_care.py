@@ -42,19 +42,14 @@ lazy-search.js lists results that hold every word of the query first, and
 What changed, whose entries name the same signs, ranks below the pages it
 describes (its front matter: search boost 0.2).
 """
-import html as html_lib
-import json
-import pathlib
 import re
 
-from guidekit import dates, frontmatter
+from guidekit import dates, frontmatter, search_index
 from guidekit.urgent_care import ANCHOR, load, text_of
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 MODES = frontmatter.OPTIONAL["urgent_care"]  # full, pointer, sheet, none: one list, for every check
-# Where the theme's search plugin writes its index (material/plugins/search).
-SEARCH_INDEX = pathlib.Path("search") / "search_index.json"
 SIGN_BOOST = 2.5  # see search_entries
 
 _state = {}
@@ -210,18 +205,14 @@ def on_post_build(config, **kwargs):
     """Each sign of the home card as a search result of its own (see above)."""
     if "material/search" not in config.plugins:
         return
-    path = pathlib.Path(config.site_dir) / SEARCH_INDEX
+    who = "urgent care (overrides/hooks/urgent_care.py)"
     home = _state.get("home_url")
-    if not path.is_file() or home is None:
-        raise PluginError(f"urgent care (overrides/hooks/urgent_care.py): no {SEARCH_INDEX} or no "
-                          "home page of the card in this build; the search plugin has changed. "
-                          "Check where it writes its index.")
-    index = json.loads(path.read_text(encoding="utf-8"))
+    if home is None:
+        raise PluginError(f"{who}: no home page of the card in this build.")
+    index = search_index.load(config.site_dir, who)
     if not any(doc.get("location") == home for doc in index.get("docs", [])):
-        raise PluginError(f"urgent care (overrides/hooks/urgent_care.py): {SEARCH_INDEX} has no "
-                          f"entry for '{home}', the card's home page; the search plugin has changed.")
+        raise PluginError(f"{who}: {search_index.PATH} has no entry for '{home}', the card's home "
+                          "page; the search plugin has changed.")
     for anchor, title, text, boost in search_entries(card_context(config)):
-        entry = {"location": f"{home}#{anchor}", "title": html_lib.escape(title, quote=False),
-                 "text": html_lib.escape(text, quote=False)}
-        index["docs"].append(dict(entry, boost=boost) if boost else entry)
-    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+        index["docs"].append(search_index.entry(f"{home}#{anchor}", title, text, boost))
+    search_index.save(config.site_dir, index)
