@@ -377,6 +377,8 @@ EVERYDAY_QUESTIONS = {
     "who do i call": "index.html#urgent-care-",
     "is it my fault": "faq.html#did-i-do-something-wrong",
     "what if i am too ill for treatment": "faq.html#what-if-i-am-not-well-enough-for-more-treatment",
+    # A number beside a word is whole: "20" matched every "2026" of What changed.
+    "exon 20": "next-treatment.html",
 }
 
 

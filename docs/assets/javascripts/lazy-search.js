@@ -23,6 +23,9 @@
  * letters on) and shows those results instead. A word that matches
  * anything is left exactly as typed.
  *
+ * Whole numbers: beside other words, a number matches only itself ("exon
+ * 20" is not "exon 2026").
+ *
  * Whole matches first: the theme ranks a result by lunr's score, in which a
  * word of the query in a heading counts a thousand times a word in the text.
  * "back pain" listed "Where it can come back" before the warning sign "Back
@@ -109,6 +112,18 @@
     return kept.length && kept.length < words.length ? kept.join(" ") : query;
   }
 
+  // A number beside other words is a number, not the start of one: the
+  // theme makes every word a prefix ("20*"), so "exon 20" matched every
+  // "2026" and listed What changed first. lunr's "20^1" (a boost of 1,
+  // which changes nothing) is a word the theme leaves whole. A number on its
+  // own ("9", on the way to "911") stays a prefix.
+  function wholeNumbers(query, separator) {
+    var words = wordsOf(query, separator);
+    var number = function (w) { return /^\d+$/.test(w); };
+    if (!words.some(number) || words.every(number)) return query;
+    return words.map(function (w) { return number(w) ? w + "^1" : w; }).join(" ");
+  }
+
   // A loosened word is neither "found" nor "missing" in the results (the
   // theme would list it as missing: lunr's match is not a prefix of it).
   function forget(items, words) {
@@ -185,7 +200,8 @@
       function post(message) {
         if (message && message.type === SEARCH) {
           var query = String(message.data || "");
-          if (stopWords) message = { type: SEARCH, data: query = withoutStopWords(query, separator) };
+          if (stopWords) query = withoutStopWords(query, separator);
+          message = { type: SEARCH, data: query = wholeNumbers(query, separator) };
           pending.push({ query: query, loose: null });
         } else if (message && message.data && message.data.config) {
           var config = message.data.config;
