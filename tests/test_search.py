@@ -397,6 +397,30 @@ def test_questions_in_everyday_words_find_their_answer(open_page, server):
     assert not missed, "questions that do not lead to their answer:\n  " + "\n  ".join(missed)
 
 
+# Queries whose answer is a section of a page that also cites sources on it.
+ANSWERED_BEFORE_SOURCES = ("hospice", "docetaxel", "side effects")
+
+
+def test_a_page_s_sources_come_after_the_sections_that_answer(open_page, server):
+    """A page's Sources list names its subjects in the sources' titles, so
+    search listed it second, above the section that answers the question
+    (overrides/hooks/sources_in_search.py weighs it less). For each query,
+    the first page listed shows two of its sections before its Sources."""
+    heading = guide_config.load().extra["sources_heading"]
+    slug = heading.lower()
+    page = open_page(server + START).page
+    field, meta = open_search(page)
+    late = []
+    for query in ANSWERED_BEFORE_SOURCES:
+        results = ask(page, field, meta, query)
+        top = results[0].split("#")[0]
+        sections = [r.split("#", 1)[1] for r in results if r.startswith(top + "#")]
+        first = next((i for i, s in enumerate(sections) if re.fullmatch(rf"{slug}(_\d+)?", s)), None)
+        if len(sections) < 3 or first is not None and first < 2:
+            late.append(f"{query!r}: {top} lists {sections[:4]}")
+    assert not late, f"{heading} listed before the sections that answer:\n  " + "\n  ".join(late)
+
+
 def test_the_stop_words_left_out_of_a_query_are_the_index_s(site):
     """lazy-search.js keeps its own copy of lunr's stop words (it runs
     before the theme's search worker, which has them); a theme update that

@@ -503,3 +503,30 @@ def test_numbered_notes_get_their_title_once_and_missing_words_fail():
         extra = {"notes_title": "Notes.", "notes_intro": "  "}
     with pytest.raises(PluginError, match=r"extra\.notes_intro must say"):
         mod.on_config(Config())
+
+
+def test_sources_sections_weigh_less_in_search_and_a_changed_index_fails(tmp_path):
+    """overrides/hooks/sources_in_search.py: each section titled like
+    extra.sources_heading gets its boost (other entries keep theirs); an
+    index with no such section fails the build naming the hook."""
+    import json
+    from types import SimpleNamespace
+    from mkdocs.exceptions import PluginError
+
+    weigh = hook("sources_in_search")
+    index_file = tmp_path / "search" / "search_index.json"
+    index_file.parent.mkdir()
+    docs = [{"location": "a.html", "title": "A", "text": ""},
+            {"location": "a.html#care", "title": "Care", "text": "hospice"},
+            {"location": "a.html#where-from", "title": "Where from", "text": "hospice"},
+            {"location": "b.html#where-from_1", "title": "Where from", "text": "x", "boost": 0.5}]
+    index_file.write_text(json.dumps({"config": {}, "docs": docs}))
+    config = SimpleNamespace(extra={"sources_heading": "Where from"}, plugins={"material/search": None},
+                             site_dir=str(tmp_path))
+    weigh.on_post_build(config)
+    boosts = {d["location"]: d.get("boost") for d in json.loads(index_file.read_text())["docs"]}
+    assert boosts == {"a.html": None, "a.html#care": None, "a.html#where-from": weigh.SOURCES_BOOST,
+                      "b.html#where-from_1": round(0.5 * weigh.SOURCES_BOOST, 6)}
+    index_file.write_text(json.dumps({"config": {}, "docs": docs[:2]}))
+    with pytest.raises(PluginError, match=r"sources_in_search\.py.*no section titled 'Where from'"):
+        weigh.on_post_build(config)
