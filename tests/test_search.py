@@ -379,6 +379,12 @@ EVERYDAY_QUESTIONS = {
     "what if i am too ill for treatment": "faq.html#what-if-i-am-not-well-enough-for-more-treatment",
     # A number beside a word is whole: "20" matched every "2026" of What changed.
     "exon 20": "next-treatment.html",
+    # Words a reader brings from a scan report or a worry, that found nothing
+    # (the index has no stemmer: "depressed" is not "depression").
+    "stable disease": "understanding-progression.html#the-words-you-may-hear",
+    "remission": "glossary.html#term-complete-response",
+    "depression": "living-with-progression.html#looking-after-your-feelings",
+    "maintenance": "glossary.html#term-maintenance-treatment",
 }
 
 
