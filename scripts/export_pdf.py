@@ -353,11 +353,23 @@ def settings(config_file):
         "print_page": config.print_page(config_file),
         "author": str(inst.get("name") or cfg.site_author or ""),
         "subject": " ".join((cfg.site_description or "").split()),
-        "language": cfg.theme.get("language") or "en",
         "site_url": cfg.site_url or "",
         "keywords": [str(k) for k in keywords],
         "jobs": jobs,
     }
+
+
+# The language a built page says it is in; the PDF says the same (/Lang).
+# (theme.language is "custom": the theme's English with the guide's words.)
+HTML_LANG = re.compile(r'<html\b[^>]*\blang="([^"]+)"')
+
+
+def page_language(path):
+    """The language of the built page at path, from its <html lang>."""
+    found = HTML_LANG.search(path.read_text(encoding="utf-8", errors="replace")[:4000])
+    if not found:
+        raise ExportError(f"{path} names no language (<html lang=...>), which the PDF needs")
+    return found.group(1)
 
 
 URGENT_CARD = re.compile(r"(?:^|-)urgent-care$")
@@ -569,7 +581,8 @@ def export(site_dir, config_file=ROOT / "mkdocs.yml", paper="a4", large_print=Fa
                 footers = _footer_sheet(c, labels, paper, large=job.get("large", False))
                 written.append(pdf.finish(
                     data, site_dir / job["file"], title=job["title"], author=cfg["author"],
-                    subject=cfg["subject"], language=cfg["language"], keywords=cfg["keywords"],
+                    subject=cfg["subject"], language=page_language(site_dir / job["page"]),
+                    keywords=cfg["keywords"],
                     headings=headings, site_url=cfg["site_url"], site_dir=site_dir,
                     footers=footers))
     except ExportError:

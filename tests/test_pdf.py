@@ -288,13 +288,17 @@ def test_page_numbers_are_printed(reader, texts):
         assert f"Page {i} of {total}" in norm(text), f"no page number on page {i}"
 
 
-def test_metadata(reader):
+def test_metadata(reader, site):
     cfg = config()
     meta = reader.metadata
     assert meta.title == print_site_options()["print_page_title"]
     assert meta.author and meta.author.strip()
     assert norm(meta.subject) == norm(cfg["site_description"])
-    assert reader.trailer["/Root"]["/Lang"] == cfg["theme"]["language"]
+    # The language the print page says it is in (theme.language is
+    # "custom", the theme's English with a few words of the guide's).
+    lang = re.search(r'<html\b[^>]*\blang="([^"]+)"', (site / "print_page.html").read_text(encoding="utf-8"))
+    assert lang and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", lang.group(1)), "the print page names no language"
+    assert reader.trailer["/Root"]["/Lang"] == lang.group(1)
 
 
 def test_tagged_for_accessibility(reader):

@@ -427,6 +427,18 @@ def test_a_page_s_sources_come_after_the_sections_that_answer(open_page, server)
     assert not late, f"{heading} listed before the sections that answer:\n  " + "\n  ".join(late)
 
 
+def test_a_result_says_which_words_it_lacks_in_plain_words(open_page, server):
+    """Under a result that lacks a word of the query the theme wrote
+    "Missing:", which reads like a fault (patient review);
+    overrides/partials/languages/custom.html says it another way."""
+    page = open_page(server + START).page
+    field, meta = open_search(page)
+    ask(page, field, meta, "steroids dexamethasone")
+    lines = page.eval_on_selector_all(".md-search-result__terms", "ps => ps.map(p => p.textContent.trim())")
+    assert lines, "no result lacked a word of 'steroids dexamethasone': choose another query"
+    assert all(line.startswith("Not found here: ") for line in lines), lines[:3]
+
+
 def test_the_stop_words_left_out_of_a_query_are_the_index_s(site):
     """lazy-search.js keeps its own copy of lunr's stop words (it runs
     before the theme's search worker, which has them); a theme update that
