@@ -243,8 +243,11 @@ def test_page_shape(md):
     text = page_text(DOCS / md)
     body = frontmatter.body(text, f"docs/{md}")
     assert re.search(r"^# \S", body, re.M), f"docs/{md}: no H1"
-    assert re.search(r'^!!! abstract "Key points"\n(    - .+\n)+', body, re.M), \
-        f"docs/{md}: no '!!! abstract \"Key points\"' box with a list"
+    points = re.search(r'^!!! abstract "Key points"\n((?:    - .+\n)+)', body, re.M)
+    assert points, f"docs/{md}: no '!!! abstract \"Key points\"' box with a list"
+    # CONTENT-GUIDE: "three to five lines a reader could stop at".
+    lines = points.group(1).count("\n")
+    assert 3 <= lines <= 5, f"docs/{md}: its Key points box has {lines} lines; keep it to three to five"
     sources = re.search(r"^## Sources\n(.*?)(?=^#|\Z)", body, re.M | re.S)
     assert sources, f"docs/{md}: no '## Sources' section"
     assert re.search(r"^- \[.+\]\(https?://[^)]+\)$", sources.group(1), re.M), \
