@@ -385,6 +385,7 @@ EVERYDAY_QUESTIONS = {
     "remission": "glossary.html#term-complete-response",
     "depression": "living-with-progression.html#looking-after-your-feelings",
     "maintenance": "glossary.html#term-maintenance-treatment",
+    "sex": "living-with-progression.html#your-partner-sex-and-closeness",
 }
 
 
