@@ -20,7 +20,8 @@
  * `word~1`. So when a word of five letters or more matches nothing at all
  * ("osimertinb", "pallative"), the stand-in asks the worker once more with
  * that word spelt loosely (lunr's edit distance: 1 letter, 2 from eight
- * letters on) and shows those results instead. A word that matches
+ * letters on), and with its stem ("surgeries": "surger", which meets
+ * "surgery"), and shows those results instead. A word that matches
  * anything is left exactly as typed.
  *
  * Whole numbers: beside other words, a number matches only itself ("exon
@@ -80,15 +81,35 @@
     });
   }
 
+  // A word's stem for the loose try: the index keeps words whole (no
+  // stemmer), so "depression" never met "depressed", "surgeries" never met
+  // "surgery" and "nauseous" never met "nausea". The stem, searched as the
+  // start of a word, meets them; it keeps four letters or more.
+  var ENDINGS = ["ations", "ation", "ities", "ising", "izing", "ised", "ized", "ness", "ment",
+    "ies", "ied", "ing", "ous", "ion", "ed", "es", "ly", "s"];
+
+  function stem(word) {
+    for (var i = 0; i < ENDINGS.length; i++) {
+      var end = ENDINGS[i];
+      if (word.length - end.length >= 4 && word.slice(-end.length) === end) {
+        return word.slice(0, -end.length);
+      }
+    }
+    return null;
+  }
+
   // The query again with each plain word that matched nothing spelt
-  // loosely, and the words changed; null when there is nothing to loosen.
+  // loosely (and its stem, when it has one, beside it), and the words
+  // asked for in its place; null when there is nothing to loosen.
   function loosened(query, separator, items) {
     var changed = [];
     var words = wordsOf(query, separator).map(function (w) {
       var word = w.toLowerCase();
       if (!/^[a-z]+$/.test(word) || word.length < LOOSE_FROM || found(items, word)) return w;
+      var root = stem(word);
       changed.push(word);
-      return word + "~" + (word.length >= 8 ? 2 : 1);
+      if (root) changed.push(root);
+      return word + "~" + (word.length >= 8 ? 2 : 1) + (root ? " " + root : "");
     });
     return changed.length ? { query: words.join(" "), words: changed } : null;
   }
