@@ -10,8 +10,9 @@ gives each Sources entry of the search index the theme's per-entry boost
 SOURCES_BOOST: it stays findable (a search for "ESMO" or "NICE guidance"
 still finds it) but comes after the page's other sections.
 
-The build fails, naming this file, when the index has no Sources entry
-(the theme has changed how it names sections) while pages have the heading.
+The build fails, naming this file, when the index has no Sources entry: the
+theme has changed how it names sections, or no page has the heading any
+more (then extra.sources_heading is out of date).
 
 Priorities: on_post_build at -40, after the search plugin wrote its index
 (0), before the offline plugin copies it into search_index.js for file://

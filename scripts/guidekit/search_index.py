@@ -1,7 +1,8 @@
 """The theme's search index, for the hooks that add results of their own to
 it or weigh them (overrides/hooks/urgent_care.py: each warning sign;
-glossary.py: each word; sources_in_search.py: each page's Sources). They edit it after the search plugin wrote it (on_post_build 0) and
-before the offline plugin copies it into search_index.js for file:// (-100).
+glossary.py: each word; sources_in_search.py: each page's Sources). They
+edit it after the search plugin wrote it (on_post_build 0) and before the
+offline plugin copies it into search_index.js for file:// (-100).
 """
 import html
 import json
