@@ -475,6 +475,25 @@ def test_single_page_prints_collapsed_blocks_open(server, open_page):
         assert sentence in text, f"collapsed block printed closed: {sentence!r}"
 
 
+def test_a_page_printed_alone_says_where_it_came_from(server, open_page, new_tab, guide, handout):
+    """A page printed from the browser ends with the address it was printed
+    from (no site_url here: printed-from.js writes in the one the reader
+    opened, without its ?query or #part). Without JavaScript the line is
+    left out, not printed empty; the PDFs, whose cover says where the
+    guide lives, have none."""
+    url = server + "faq.html"
+    r, _ = print_from_browser(open_page, url + "?q=fever#did-i-do-something-wrong")
+    text = squash(" ".join(p.extract_text() or "" for p in r.pages))
+    assert squash(f"Printed from: {url}") in text, "no 'Printed from' line with the page's address"
+    assert "?q=" not in text and "fever#" not in text, "the printed address keeps its ?query or #part"
+    page = new_tab(javascript=False).goto(url, settle=False).page  # nothing to settle without scripts
+    data = page.pdf(width="8.5in", height="11in", print_background=False)
+    bare = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Printed from" not in bare, "without JavaScript an empty 'Printed from' line prints"
+    for pdf in (guide, handout):
+        assert "Printedfrom" not in squash(" ".join(page_texts(pdf))), f"{pdf.name} has a 'Printed from' line"
+
+
 def test_every_nav_page_has_print_rules(site):
     # print.css is linked from every page, so any page prints clean.
     for page in NAV_PAGES:
