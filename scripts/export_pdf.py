@@ -159,15 +159,16 @@ CHAPTERS = """
 # Every web address printed on paper, after its link (in place of
 # print.css's a::after) and in a table's list of addresses (LINK_NOTES): in
 # pieces that a line may end between, after "/" and before ".", "-", "?",
-# "&", "=", "_" or "#", each piece kept whole (print.css), so a line never
-# ends inside a word or on a hyphen that reads like a split word (PDF
-# reader review). Returns how many addresses.
+# "&", "=", "_" or "#" (before the first of a run such as "---"), each piece
+# kept whole (print.css), so a line never ends inside a word or on a hyphen
+# that reads like a split word (PDF reader review). Returns how many
+# addresses.
 ADDRESSES = """
 () => {
   const address = url => {
     const whole = document.createElement('span');
     whole.className = 'guide-address';
-    url.replace(/(\\/+)(?!\\/)/g, '$1\\n').replace(/([^\\n])(?=[.\\-?&=_#])/g, '$1\\n')
+    url.replace(/(\\/+)(?!\\/)/g, '$1\\n').replace(/([^\\n.\\-?&=_#])(?=[.\\-?&=_#])/g, '$1\\n')
       .split('\\n').filter(Boolean).forEach((text, i) => {
         if (i) whole.append(document.createElement('wbr'));
         const piece = document.createElement('span');

@@ -392,6 +392,11 @@ EVERYDAY_QUESTIONS = {
     "depression": "living-with-progression.html#looking-after-your-feelings",
     "maintenance": "glossary.html#term-maintenance-treatment",
     "sex": "living-with-progression.html#your-partner-sex-and-closeness",
+    # Questions the guide had no answer to (search found nothing useful).
+    "vaccine": "supportive-care.html#vaccines-such-as-flu-and-covid-19",
+    "covid": "supportive-care.html#vaccines-such-as-flu-and-covid-19",
+    "signs of dying": "supportive-care.html#the-last-days-of-life",
+    "holiday": "living-with-progression.html#travel-and-holidays",
 }
 
 
