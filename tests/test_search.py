@@ -397,6 +397,7 @@ EVERYDAY_QUESTIONS = {
     "covid": "supportive-care.html#vaccines-such-as-flu-and-covid-19",
     "signs of dying": "supportive-care.html#the-last-days-of-life",
     "holiday": "living-with-progression.html#travel-and-holidays",
+    "wine": "supportive-care.html#eating-well-and-staying-active",
 }
 
 
