@@ -398,6 +398,7 @@ EVERYDAY_QUESTIONS = {
     "signs of dying": "supportive-care.html#the-last-days-of-life",
     "holiday": "living-with-progression.html#travel-and-holidays",
     "wine": "supportive-care.html#eating-well-and-staying-active",
+    "morphine": "myths-and-facts.html#about-care-and-support",
 }
 
 
