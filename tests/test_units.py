@@ -530,3 +530,26 @@ def test_sources_sections_weigh_less_in_search_and_a_changed_index_fails(tmp_pat
     index_file.write_text(json.dumps({"config": {}, "docs": docs[:2]}))
     with pytest.raises(PluginError, match=r"sources_in_search\.py.*no section titled 'Where from'"):
         weigh.on_post_build(config)
+
+
+def test_notes_are_sorted_by_where_they_are_first_cited():
+    """overrides/hooks/note_numbers.py: the footnotes extension numbers
+    notes in the order they are written down, so the definitions are
+    sorted by first citation; an uncited one stays after the cited ones;
+    a note that runs onto an indented line, or is written twice, fails
+    the build naming the page and the note."""
+    from mkdocs.exceptions import PluginError
+
+    order = hook("note_numbers").in_reading_order
+    page = ("Text.[^b] More[^a] and again[^b].\n\n| x |\n|---|\n| a cell[^c] |\n\n"
+            "[^a]: Note A.\n[^z]: Not cited.\n\n[^c]: Note C.\n\n## Sources\n\n[^b]: Note B.\n")
+    out = order(page, "docs/x.md")
+    defs = [line for line in out.split("\n") if line.startswith("[^")]
+    assert defs == ["[^b]: Note B.", "[^a]: Note A.", "[^c]: Note C.", "[^z]: Not cited."]
+    assert out.split("\n")[:6] == page.split("\n")[:6], "the text before the notes changed"
+    assert order(out, "docs/x.md") == out, "sorting sorted notes changed them"
+    assert order("No notes.[^a]\n\n[^a]: A.\n") == "No notes.[^a]\n\n[^a]: A.\n"
+    with pytest.raises(PluginError, match=r"docs/x\.md: note \[\^a\] runs onto an indented line"):
+        order("A[^a] b[^b]\n\n[^a]: A.\n    more of A.\n[^b]: B.\n", "docs/x.md")
+    with pytest.raises(PluginError, match=r"docs/x\.md: note \[\^a\] is written down twice"):
+        order("A[^a] b[^b]\n\n[^a]: A.\n[^b]: B.\n[^a]: A again.\n", "docs/x.md")

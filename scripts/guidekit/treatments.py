@@ -239,8 +239,8 @@ def render_driver_table(data, region):
     footnote of the page, so the sources join the page's numbered notes and
     the table keeps to the drugs. The caption is added in on_page_content
     (md_in_html does not carry a <caption>); the notes' definitions follow
-    the table, so they are numbered first and in the table's order (the
-    footnotes extension numbers notes in the order they are defined)."""
+    the table, and overrides/hooks/note_numbers.py numbers every note of the
+    page in the order the text cites it."""
     sources = data["sources"]
     day = common_check_date(data)
     rows, jumps = [], []
