@@ -14,7 +14,11 @@
    where every term is explained in place and 130 tooltips cost the theme
    about half a second of script on a slow phone) keeps the meaning on the
    first occurrence of each abbreviation only; the later ones stay <abbr>
-   without a title, so the theme makes no tooltip for them.
+   without a title, so the theme makes no tooltip for them. So does the
+   print page (the whole guide on one page, opened only to print it and
+   the PDFs, where no tooltip shows): its 600 repeated meanings were 7 KiB
+   of its weight, gzip, and the guide's new parts had taken it over its
+   budget (scripts/page_weight.py).
 
 Priorities: on_config and on_page_markdown at 0 (checks, in the order of
 hooks: in mkdocs.yml). on_post_page at -40: on the finished page, before
@@ -134,5 +138,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 @event_priority(-40)
 def on_post_page(output, page, config, **kwargs):
-    return first_occurrences_tabbable(output, page.meta.get("abbreviations") == "first")
+    plugin = config.plugins.get("print-site")
+    whole_guide = plugin is not None and page is getattr(plugin, "print_page", None)
+    return first_occurrences_tabbable(output, page.meta.get("abbreviations") == "first" or whole_guide)
 
