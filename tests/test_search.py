@@ -546,3 +546,17 @@ def test_lighthouse_accessibility_on_one_page(site):
     assert result["accessibility"] == 100, (
         f"Lighthouse accessibility on {page} is {result['accessibility']}: failed audits "
         f"{result['a11y_failed']}")
+
+
+def test_the_search_report_finds_a_section_by_its_title(site, capsys):
+    """scripts/search_report.py (a report of how the guide's sections rank
+    for their own titles) types a title into the built site's search and
+    reads the section's rank: the first of the index's sections is listed
+    for its own title."""
+    import search_report
+
+    assert search_report.main([str(site), "--every", "10000"]) == 0
+    out = capsys.readouterr().out
+    m = re.search(r"1 titles: (\d) at rank 1-2, (\d) within 5, (\d) not listed", out)
+    assert m, f"the report printed no summary of one title: {out!r}"
+    assert m.group(3) == "0", f"the first section was not listed for its own title: {out!r}"

@@ -553,3 +553,22 @@ def test_notes_are_sorted_by_where_they_are_first_cited():
         order("A[^a] b[^b]\n\n[^a]: A.\n    more of A.\n[^b]: B.\n", "docs/x.md")
     with pytest.raises(PluginError, match=r"docs/x\.md: note \[\^a\] is written down twice"):
         order("A[^a] b[^b]\n\n[^a]: A.\n[^b]: B.\n[^a]: A again.\n", "docs/x.md")
+
+
+def test_the_search_report_asks_for_sections_by_their_titles():
+    """scripts/search_report.py types the titles of the index's sections:
+    not a page's own entry, the glossary's words, the Sources lists, the
+    Key points or the notes' title, nor a title of 60 characters or more."""
+    import search_report
+
+    docs = [{"location": "a.html", "title": "A page"},
+            {"location": "a.html#what-helps", "title": "What <code>helps</code>?"},
+            {"location": "a.html#sources", "title": "Sources"},
+            {"location": "a.html#key-points", "title": "Key points"},
+            {"location": "a.html#notes", "title": "Notes"},
+            {"location": "glossary.html#term-x", "title": "X"},
+            {"location": "b.html#long", "title": "L" * 60},
+            {"location": "b.html#travel", "title": "Travel"}]
+    titles = search_report.section_titles({"docs": docs}, "Sources", "glossary.md")
+    assert titles == [("What helps", "a.html#what-helps"), ("Travel", "b.html#travel")]
+    assert search_report.section_titles({"docs": docs}, "Sources", "glossary.md", every=2) == titles[:1]
