@@ -11,8 +11,9 @@ how many within 5, and how many not listed at all.
 The titles come from the search index: its entries with an anchor, less the
 glossary's words (they have a test of their own), the Sources lists, the
 Key points boxes and the notes' title, and titles of 60 characters or more.
---every N types every Nth of them (default: about 100 of them, the same
-ones for the same index); --every 1 types them all.
+--every N types every Nth of them (default: N is chosen so that at most
+100 are typed, spread over the whole guide, the same ones for the same
+index); --every 1 types them all.
 
 With --baseline, the same titles are typed into another built site (for
 example one built from the last release) and each title whose rank changed
@@ -27,6 +28,7 @@ missing. About 25 s a site for 100 titles on two cores.
 """
 import argparse
 import json
+import math
 import pathlib
 import re
 import sys
@@ -41,7 +43,7 @@ SEARCH_TIMEOUT_MS = 10_000
 
 def section_titles(index, sources_heading, glossary_page, every=None):
     """[(title, location)] of the index's sections a reader could ask for
-    by their title, every Nth of them (about 100 when every is None)."""
+    by their title, every Nth of them (at most 100 when every is None)."""
     glossary = config.html_name(glossary_page) if glossary_page else None
     found = []
     for doc in index["docs"]:
@@ -51,7 +53,7 @@ def section_titles(index, sources_heading, glossary_page, every=None):
                 or title.lower() == sources_heading.lower() or LEFT_OUT.match(title)):
             continue
         found.append((title.replace("?", ""), doc["location"]))
-    step = every or max(1, round(len(found) / 100))
+    step = every or max(1, math.ceil(len(found) / 100))
     return found[::step]
 
 
@@ -93,7 +95,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("site", nargs="?", default=str(ROOT / "site"))
     parser.add_argument("--baseline", help="another built site to compare with")
-    parser.add_argument("--every", type=int, help="type every Nth title (default: about 100 titles)")
+    parser.add_argument("--every", type=int, help="type every Nth title (default: at most 100 titles)")
     args = parser.parse_args(argv)
     site = pathlib.Path(args.site)
     index_file = site / "search" / "search_index.json"
