@@ -27,6 +27,7 @@ fixed pass mark. Exit status 0, or 2 when the site or the browser is
 missing. About 25 s a site for 100 titles on two cores.
 """
 import argparse
+import contextlib
 import json
 import math
 import pathlib
@@ -57,11 +58,17 @@ def section_titles(index, sources_heading, glossary_page, every=None):
     return found[::step]
 
 
-def ranks(site, titles):
-    """{(title, location): rank} in the site's search (99: not listed)."""
+def ranks(site, titles, chromium=None):
+    """{(title, location): rank} in the site's search (99: not listed).
+    chromium: an open guidekit.browser.Chromium (left open), or None to
+    start one."""
     result = {}
-    with Server(site, "/search-report/") as server, browser.Chromium() as chromium:
-        page = chromium.browser.new_context().new_page()
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Server(site, "/search-report/"))
+        chromium = chromium or stack.enter_context(browser.Chromium())
+        context = chromium.browser.new_context()
+        stack.callback(context.close)
+        page = context.new_page()
         page.goto(server.url + "index.html", wait_until="load")
         field = page.locator(".md-search__input")
         field.click()

@@ -16,7 +16,7 @@
    first occurrence of each abbreviation only; the later ones stay <abbr>
    without a title, so the theme makes no tooltip for them. So does the
    print page (the whole guide on one page, opened only to print it and
-   the PDFs, where no tooltip shows): its 600 repeated meanings were 7 KiB
+   the PDFs, where no tooltip shows): its 500 repeated meanings were 3 KiB
    of its weight, gzip, and the guide's new parts had taken it over its
    budget (scripts/page_weight.py).
 
