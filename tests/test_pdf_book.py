@@ -620,6 +620,27 @@ def test_printed_web_addresses_break_only_at_their_punctuation(site, key):
                         f"{broken[:5]}")
 
 
+
+def test_a_printed_address_is_cut_only_at_its_punctuation(chromium):
+    """export_pdf.ADDRESSES cuts a printed address into pieces a line may
+    end between: after "/" and before ".", "-", "?", "&", "=", "_" or "#",
+    a run of marks such as "---" being one cut, before its first mark (a
+    Macmillan address broke as "cancer--|-what" in the large-print PDF)."""
+    import export_pdf
+
+    context = chromium.browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content('<div class="md-typeset"><a href="https://ex.org/a/travel---what-to.go?x=1&y=2#top">'
+                         'a source</a></div>')
+        assert page.evaluate(export_pdf.ADDRESSES) == 1
+        pieces = page.eval_on_selector_all(".guide-address > span", "spans => spans.map(s => s.textContent)")
+    finally:
+        context.close()
+    assert pieces == ["https://", "ex", ".org/", "a/", "travel", "---what", "-to", ".go", "?x", "=1", "&y", "=2",
+                      "#top"], pieces
+
+
 # --- the site's PDF links -------------------------------------------------------------------
 
 def test_pdf_links_show_pages_and_size(site):

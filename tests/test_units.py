@@ -535,24 +535,35 @@ def test_sources_sections_weigh_less_in_search_and_a_changed_index_fails(tmp_pat
 def test_notes_are_sorted_by_where_they_are_first_cited():
     """overrides/hooks/note_numbers.py: the footnotes extension numbers
     notes in the order they are written down, so the definitions are
-    sorted by first citation; an uncited one stays after the cited ones;
-    a note that runs onto an indented line, or is written twice, fails
-    the build naming the page and the note."""
+    sorted by first citation; a note cited only from another note comes
+    after it; an uncited one stays after the cited ones; citations in code
+    do not count and fenced code is left alone; a note that runs onto a
+    further line, sits in a box, or is written twice fails the build
+    naming the page and the note."""
     from mkdocs.exceptions import PluginError
 
     order = hook("note_numbers").in_reading_order
-    page = ("Text.[^b] More[^a] and again[^b].\n\n| x |\n|---|\n| a cell[^c] |\n\n"
-            "[^a]: Note A.\n[^z]: Not cited.\n\n[^c]: Note C.\n\n## Sources\n\n[^b]: Note B.\n")
+    page = ("Text.[^b] More[^a] and again[^b], see note[^d]: here.\n\n| x |\n|---|\n| a cell[^c] |\n\n"
+            "Code `[^z]` is not a citation.\n\n```\n[^z]: in a fence, left alone\n```\n\n"
+            "[^a]: Note A.\n[^z]: Not cited.\n\n[^c]: Note C, see[^e].\n[^e]: Cited by C only.\n\n"
+            "## Sources\n\n[^b]: Note B.\n[^d]: Note D.\n")
     out = order(page, "docs/x.md")
-    defs = [line for line in out.split("\n") if line.startswith("[^")]
-    assert defs == ["[^b]: Note B.", "[^a]: Note A.", "[^c]: Note C.", "[^z]: Not cited."]
-    assert out.split("\n")[:6] == page.split("\n")[:6], "the text before the notes changed"
+    lines = out.split("\n")
+    top = [line for line in lines if line.startswith("[^") and line != "[^z]: in a fence, left alone"]
+    assert top == ["[^b]: Note B.", "[^a]: Note A.", "[^d]: Note D.", "[^c]: Note C, see[^e].",
+                   "[^e]: Cited by C only.", "[^z]: Not cited."]
+    fence = lines.index("```")
+    assert lines[fence:fence + 3] == ["```", "[^z]: in a fence, left alone", "```"], "the fenced code moved"
+    assert lines[:fence] == page.split("\n")[:fence], "the text before the notes changed"
     assert order(out, "docs/x.md") == out, "sorting sorted notes changed them"
     assert order("No notes.[^a]\n\n[^a]: A.\n") == "No notes.[^a]\n\n[^a]: A.\n"
-    with pytest.raises(PluginError, match=r"docs/x\.md: note \[\^a\] runs onto an indented line"):
-        order("A[^a] b[^b]\n\n[^a]: A.\n    more of A.\n[^b]: B.\n", "docs/x.md")
-    with pytest.raises(PluginError, match=r"docs/x\.md: note \[\^a\] is written down twice"):
-        order("A[^a] b[^b]\n\n[^a]: A.\n[^b]: B.\n[^a]: A again.\n", "docs/x.md")
+    for bad, why in [("[^a]: A.\n    more of A.\n[^b]: B.\n", r"note \[\^a\] runs onto a further line"),
+                     ("[^a]: A.\n\n    A second paragraph.\n[^b]: B.\n", r"note \[\^a\] runs onto a further line"),
+                     ("[^a]: A.\na lazy second line\n[^b]: B.\n", r"note \[\^a\] runs onto a further line"),
+                     ("!!! note\n    [^a]: A.\n\n[^b]: B.\n", r"note \[\^a\] is written inside a box"),
+                     ("[^a]: A.\n[^b]: B.\n[^a]: A again.\n", r"note \[\^a\] is written down twice")]:
+        with pytest.raises(PluginError, match=rf"docs/x\.md: {why}"):
+            order("A[^a] b[^b]\n\n" + bad, "docs/x.md")
 
 
 def test_the_search_report_asks_for_sections_by_their_titles():

@@ -12,11 +12,16 @@ numbers still jumped on six pages.
 
 So here each page's definitions are sorted by where the text first cites
 them, and written back as one block where the first of them stood (where
-a definition stands does not change where the notes are shown). A
-definition that nothing cites keeps its place after the cited ones. A
-definition in this guide is one line; one with indented lines after it,
-or a label written down twice, fails the build, naming the page and the
-note, rather than being split or lost.
+a definition stands does not change where the notes are shown). A note
+cited only from another note comes after that note; one that nothing cites
+keeps its place after the cited ones. Citations in code (fenced blocks and
+`code` spans) do not count, and nothing inside a fenced block is moved.
+
+A definition in this guide is one line, at the page's top level. One that
+runs onto a further line (indented, after a blank line, or the next line
+of its paragraph), one inside a box (indented four spaces or more), or a
+label written down twice fails the build, naming the page and the note,
+rather than being split, left out of order or lost.
 
 Priority: on_page_markdown at 40, after treatments.py (50) has written the
 drug table and its notes in, and before abbreviations.py and
@@ -27,41 +32,83 @@ import re
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:")
-REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+BOXED_DEFINITION = re.compile(r"^(?: {4,}|\t)\s*\[\^([^\]\s]+)\]:")
+REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+FENCE = re.compile(r"^\s*(```|~~~)")
+CODE_SPAN = re.compile(r"(`+).+?\1")
+HEADING = re.compile(r"^#{1,6}\s")
+
+
+def _outside_fences(lines):
+    """[bool]: whether each line is outside fenced code (fence lines count as inside)."""
+    outside, fence = [], None
+    for line in lines:
+        m = FENCE.match(line)
+        if fence is None and m:
+            fence = m.group(1)
+            outside.append(False)
+        elif fence is not None:
+            outside.append(False)
+            if m and m.group(1) == fence:
+                fence = None
+        else:
+            outside.append(True)
+    return outside
+
+
+def _citations(text):
+    return [m.group(1) for m in REFERENCE.finditer(CODE_SPAN.sub(" ", text))]
 
 
 def in_reading_order(markdown, name="the page"):
     """The Markdown with its note definitions sorted by first citation."""
     lines = markdown.split("\n")
+    outside = _outside_fences(lines)
     definitions, first_at = {}, None
     for i, line in enumerate(lines):
+        if not outside[i]:
+            continue
+        boxed = BOXED_DEFINITION.match(line)
+        if boxed:
+            raise PluginError(f"{name}: note [^{boxed.group(1)}] is written inside a box (indented); "
+                              "write notes at the page's top level (overrides/hooks/note_numbers.py)")
         m = DEFINITION.match(line)
         if not m:
             continue
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if nxt.startswith(("    ", "\t")) and nxt.strip():
-            raise PluginError(f"{name}: note [^{m.group(1)}] runs onto an indented line; write "
-                              "each note on one line (overrides/hooks/note_numbers.py sorts them)")
-        if m.group(1) in definitions:
-            raise PluginError(f"{name}: note [^{m.group(1)}] is written down twice; keep one")
-        definitions[m.group(1)] = line
+        label = m.group(1)
+        if label in definitions:
+            raise PluginError(f"{name}: note [^{label}] is written down twice; keep one")
+        rest = [j for j in range(i + 1, len(lines)) if lines[j].strip()]
+        nxt = rest[0] if rest else None
+        runs_on = nxt is not None and outside[nxt] and (
+            lines[nxt].startswith(("    ", "\t"))
+            or (nxt == i + 1 and not DEFINITION.match(lines[nxt]) and not HEADING.match(lines[nxt])))
+        if runs_on:
+            raise PluginError(f"{name}: note [^{label}] runs onto a further line; write each note on "
+                              "one line (overrides/hooks/note_numbers.py sorts them)")
+        definitions[label] = line
         first_at = i if first_at is None else first_at
     if len(definitions) < 2:
         return markdown
-    body = "\n".join(line for line in lines if not DEFINITION.match(line))
-    cited = []
-    for m in REFERENCE.finditer(body):
-        if m.group(1) in definitions and m.group(1) not in cited:
-            cited.append(m.group(1))
-    order = cited + [label for label in definitions if label not in cited]
+    body = "\n".join(line for i, line in enumerate(lines) if outside[i] and not DEFINITION.match(line))
+    order = []
+    for label in _citations(body):
+        if label in definitions and label not in order:
+            order.append(label)
+    # A note cited only from another note comes after that one.
+    for label in order:  # grows while it is read
+        for cited in _citations(definitions[label].split(":", 1)[1]):
+            if cited in definitions and cited not in order:
+                order.insert(order.index(label) + 1, cited)
+    order += [label for label in definitions if label not in order]
     if order == list(definitions):
         return markdown
     kept = []
     for i, line in enumerate(lines):
         if i == first_at:
             kept.extend(definitions[label] for label in order)
-        elif not DEFINITION.match(line):
+        elif not (outside[i] and DEFINITION.match(line)):
             kept.append(line)
     return "\n".join(kept)
 
