@@ -543,8 +543,9 @@ def test_notes_are_sorted_by_where_they_are_first_cited():
     from mkdocs.exceptions import PluginError
 
     order = hook("note_numbers").in_reading_order
-    page = ("Text.[^b] More[^a] and again[^b], see note[^d]: here.\n\n| x |\n|---|\n| a cell[^c] |\n\n"
-            "Code `[^z]` is not a citation.\n\n```\n[^z]: in a fence, left alone\n```\n\n"
+    page = ("Text.[^b] More[^a] and again[^b], see note[^d]: here.\n\n"
+            "Code `[^z]` is not a citation.\n\n```\n[^z]: in a fence, left alone\nnor is [^z] here\n```\n\n"
+            "| x |\n|---|\n| a cell[^c] |\n\n"
             "[^a]: Note A.\n[^z]: Not cited.\n\n[^c]: Note C, see[^e].\n[^e]: Cited by C only.\n\n"
             "## Sources\n\n[^b]: Note B.\n[^d]: Note D.\n")
     out = order(page, "docs/x.md")
@@ -553,7 +554,8 @@ def test_notes_are_sorted_by_where_they_are_first_cited():
     assert top == ["[^b]: Note B.", "[^a]: Note A.", "[^d]: Note D.", "[^c]: Note C, see[^e].",
                    "[^e]: Cited by C only.", "[^z]: Not cited."]
     fence = lines.index("```")
-    assert lines[fence:fence + 3] == ["```", "[^z]: in a fence, left alone", "```"], "the fenced code moved"
+    assert lines[fence:fence + 4] == ["```", "[^z]: in a fence, left alone", "nor is [^z] here", "```"], \
+        "the fenced code moved"
     assert lines[:fence] == page.split("\n")[:fence], "the text before the notes changed"
     assert order(out, "docs/x.md") == out, "sorting sorted notes changed them"
     assert order("No notes.[^a]\n\n[^a]: A.\n") == "No notes.[^a]\n\n[^a]: A.\n"

@@ -32,11 +32,15 @@ import re
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-BOXED_DEFINITION = re.compile(r"^(?: {4,}|\t)\s*\[\^([^\]\s]+)\]:")
+# A note written down: at the page's top level when it is at most three
+# spaces in (as Markdown allows), else inside a box.
+WRITTEN = re.compile(r"^([ \t]*)\[\^([^\]\s]+)\]:")
+# A citation of a note, anywhere in a line.
 REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+# Code, where "[^x]" is only text: fenced blocks and `code` spans.
 FENCE = re.compile(r"^\s*(```|~~~)")
 CODE_SPAN = re.compile(r"(`+).+?\1")
+# A heading ends a note's paragraph (the next line is not part of the note).
 HEADING = re.compile(r"^#{1,6}\s")
 
 
@@ -57,6 +61,12 @@ def _outside_fences(lines):
     return outside
 
 
+def _top_level(line):
+    """Whether the line writes down a note at the page's top level."""
+    m = WRITTEN.match(line)
+    return bool(m) and "\t" not in m.group(1) and len(m.group(1)) <= 3
+
+
 def _citations(text):
     return [m.group(1) for m in REFERENCE.finditer(CODE_SPAN.sub(" ", text))]
 
@@ -69,21 +79,19 @@ def in_reading_order(markdown, name="the page"):
     for i, line in enumerate(lines):
         if not outside[i]:
             continue
-        boxed = BOXED_DEFINITION.match(line)
-        if boxed:
-            raise PluginError(f"{name}: note [^{boxed.group(1)}] is written inside a box (indented); "
-                              "write notes at the page's top level (overrides/hooks/note_numbers.py)")
-        m = DEFINITION.match(line)
+        m = WRITTEN.match(line)
         if not m:
             continue
-        label = m.group(1)
+        label = m.group(2)
+        if not _top_level(line):
+            raise PluginError(f"{name}: note [^{label}] is written inside a box (indented); "
+                              "write notes at the page's top level (overrides/hooks/note_numbers.py)")
         if label in definitions:
             raise PluginError(f"{name}: note [^{label}] is written down twice; keep one")
-        rest = [j for j in range(i + 1, len(lines)) if lines[j].strip()]
-        nxt = rest[0] if rest else None
+        nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
         runs_on = nxt is not None and outside[nxt] and (
             lines[nxt].startswith(("    ", "\t"))
-            or (nxt == i + 1 and not DEFINITION.match(lines[nxt]) and not HEADING.match(lines[nxt])))
+            or (nxt == i + 1 and not _top_level(lines[nxt]) and not HEADING.match(lines[nxt])))
         if runs_on:
             raise PluginError(f"{name}: note [^{label}] runs onto a further line; write each note on "
                               "one line (overrides/hooks/note_numbers.py sorts them)")
@@ -91,7 +99,7 @@ def in_reading_order(markdown, name="the page"):
         first_at = i if first_at is None else first_at
     if len(definitions) < 2:
         return markdown
-    body = "\n".join(line for i, line in enumerate(lines) if outside[i] and not DEFINITION.match(line))
+    body = "\n".join(line for i, line in enumerate(lines) if outside[i] and not _top_level(line))
     order = []
     for label in _citations(body):
         if label in definitions and label not in order:
@@ -108,7 +116,7 @@ def in_reading_order(markdown, name="the page"):
     for i, line in enumerate(lines):
         if i == first_at:
             kept.extend(definitions[label] for label in order)
-        elif not (outside[i] and DEFINITION.match(line)):
+        elif not (outside[i] and _top_level(line)):
             kept.append(line)
     return "\n".join(kept)
 
