@@ -39,7 +39,7 @@ import sys
 
 from playwright.sync_api import Error as PlaywrightError
 
-from guidekit import ROOT, browser, config
+from guidekit import ROOT, browser, config, search_box
 from guidekit.server import Server
 
 LEFT_OUT = re.compile(r"^(key points|notes?)$", re.I)
@@ -75,28 +75,10 @@ def ranks(site, titles, chromium=None):
         stack.callback(context.close)
         page = context.new_page()
         page.goto(server.url + "index.html", wait_until="load")
-        field = page.locator(".md-search__input")
-        field.click()
-        page.wait_for_function("() => !/Initializing/.test("
-                               "document.querySelector('.md-search-result__meta').textContent)",
-                               timeout=SEARCH_TIMEOUT_MS)
-        meta = page.locator(".md-search-result__meta")
+        field, meta = search_box.open_search(page, timeout_ms=SEARCH_TIMEOUT_MS)
         for title, location in titles:
-            field.fill("")
-            # The line over the results still counts the last title's
-            # results: blank it, so the wait below sees this title's.
-            meta.evaluate("el => { el.textContent = ''; }")
-            field.fill(title[:-1])
-            field.press(title[-1])
-            page.wait_for_function(
-                "q => document.querySelector('.md-search__input').value === q && "
-                "/matching/i.test(document.querySelector('.md-search-result__meta').textContent)",
-                arg=title, timeout=SEARCH_TIMEOUT_MS)
-            # The list is written after the count line: wait for it to settle.
-            page.wait_for_timeout(100)
-            listed = page.eval_on_selector_all(
-                ".md-search-result__item a[href]",
-                "links => links.map(a => a.href.split('/search-report/')[1])")
+            listed = [href.split("/search-report/")[1]
+                      for href in search_box.ask(page, field, meta, title, SEARCH_TIMEOUT_MS)]
             result[(title, location)] = listed.index(location) + 1 if location in listed else 99
     return result
 

@@ -35,7 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT, SUBPATH
 from guidekit import config as guide_config
-from guidekit import treatments, urgent_care
+from guidekit import search_box, treatments, urgent_care
 
 START = "index.html"
 RESULTS_TIMEOUT_MS = 20_000
@@ -56,43 +56,22 @@ def search(open_page, server, query):
 def ask(page, field, meta, query):
     """Type query into the open search box (open_search) and return the
     result links in the order shown (see search)."""
-    field.fill("")
-    # The line over the results still reads "N matching documents" for the
-    # last query: blank it, so the wait below sees this query's answer.
-    meta.evaluate("el => { el.textContent = ''; }")
-    # All but the last letter at once, then the last one as a key press: the
-    # theme searches on each key released, so only the whole query is asked,
-    # and the answer shown next is its answer.
-    field.fill(query[:-1])
-    field.press(query[-1])
     try:
-        page.wait_for_function(
-            """q => document.querySelector('.md-search__input').value === q &&
-                   /matching/i.test(document.querySelector('.md-search-result__meta').textContent)""",
-            arg=query, timeout=RESULTS_TIMEOUT_MS)
+        hrefs = search_box.ask(page, field, meta, query, RESULTS_TIMEOUT_MS)
     except PlaywrightTimeout:
         pytest.fail(f"searching {query!r} on {START}: no results shown within "
                     f"{RESULTS_TIMEOUT_MS // 1000} s (the theme says: {meta.text_content()!r})")
-    hrefs = page.eval_on_selector_all(".md-search-result__item a[href]", "els => els.map(a => a.href)")
     return [h.split(SUBPATH, 1)[1] if SUBPATH in h else h for h in hrefs]
 
 
-def open_search(page, opener=".md-search__input"):
-    """Click the search box (or on a phone the header's search button,
-    opener) and wait until search is ready: the index is in and the theme
-    has answered the empty query it asks then (its words leave
-    "Initializing search"). Typing sooner, the answer to a query caught
-    half-typed could be the one read. Returns the box and the results' line."""
-    field, meta = page.locator(".md-search__input"), page.locator(".md-search-result__meta")
-    waiting = meta.text_content()
-    page.locator(opener).first.click()
+def open_search(page, opener=search_box.FIELD):
+    """guidekit.search_box.open_search, failing the test when search is not
+    ready in time. Returns the box and the results' line."""
     try:
-        page.wait_for_function("t => document.querySelector('.md-search-result__meta').textContent !== t",
-                               arg=waiting, timeout=RESULTS_TIMEOUT_MS)
+        return search_box.open_search(page, opener, RESULTS_TIMEOUT_MS)
     except PlaywrightTimeout:
         pytest.fail(f"search on {START} was not ready within {RESULTS_TIMEOUT_MS // 1000} s "
-                    f"(the theme says: {meta.text_content()!r})")
-    return field, meta
+                    f"(the theme says: {page.locator(search_box.META).text_content()!r})")
 
 
 def first_page(results):

@@ -10,6 +10,7 @@ the scripts and the tests all need.
 - guidekit.phone        tel: addresses for every phone number the guide shows
 - guidekit.browser      headless Chromium through Playwright (Debian's chromium)
 - guidekit.server       a small local web server (any subpath, any headers)
+- guidekit.search_box   the built site's search box, typed into as a reader does
 - guidekit.pdf          what the PDF export does to a PDF after printing it
 
 scripts/bootstrap.py installs this package into .venv (a link to this folder),
